@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "TinySSD",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tinyssd", targets: ["tinyssd"]),
+        .library(name: "TFLiteFormat", targets: ["TFLiteFormat"]),
+        .library(name: "Int8Kernels", targets: ["Int8Kernels"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The .tflite FlatBuffers schema subset: bounds-checked reader, pure data.
+        .target(name: "TFLiteFormat"),
+        // Compute kernels over unsafe pointers; must also build with Embedded Swift.
+        .target(name: "Int8Kernels"),
+        // Model -> execution plan -> invoke.
+        .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels"]),
+        .executableTarget(
+            name: "tinyssd",
+            dependencies: [
+                "Runtime", "TFLiteFormat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat"]),
+        .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels"]),
+    ]
+)

@@ -1,0 +1,76 @@
+/// Sizes, strides and padding of a 2-D convolution or depthwise convolution over NHWC tensors.
+///
+/// Filters are OHWI for CONV_2D (`[outputChannels, filterHeight, filterWidth, inputChannels]`)
+/// and 1HWO for DEPTHWISE_CONV_2D (`[1, filterHeight, filterWidth, outputChannels]`).
+public struct ConvolutionGeometry: Equatable, Sendable {
+    public var batches: Int
+    public var inputHeight: Int
+    public var inputWidth: Int
+    public var inputChannels: Int
+    public var outputHeight: Int
+    public var outputWidth: Int
+    public var outputChannels: Int
+    public var filterHeight: Int
+    public var filterWidth: Int
+    public var strideHeight: Int
+    public var strideWidth: Int
+    public var dilationHeight: Int
+    public var dilationWidth: Int
+    /// Rows of implicit padding above the input (input row of output row 0 is `-padTop`).
+    public var padTop: Int
+    /// Columns of implicit padding left of the input.
+    public var padLeft: Int
+
+    public init(batches: Int, inputHeight: Int, inputWidth: Int, inputChannels: Int,
+                outputHeight: Int, outputWidth: Int, outputChannels: Int,
+                filterHeight: Int, filterWidth: Int, strideHeight: Int, strideWidth: Int,
+                dilationHeight: Int = 1, dilationWidth: Int = 1, padTop: Int, padLeft: Int) {
+        self.batches = batches
+        self.inputHeight = inputHeight
+        self.inputWidth = inputWidth
+        self.inputChannels = inputChannels
+        self.outputHeight = outputHeight
+        self.outputWidth = outputWidth
+        self.outputChannels = outputChannels
+        self.filterHeight = filterHeight
+        self.filterWidth = filterWidth
+        self.strideHeight = strideHeight
+        self.strideWidth = strideWidth
+        self.dilationHeight = dilationHeight
+        self.dilationWidth = dilationWidth
+        self.padTop = padTop
+        self.padLeft = padLeft
+    }
+
+    /// Multiply-accumulates of a regular convolution with this geometry.
+    public var convolutionMACs: Int {
+        batches * outputHeight * outputWidth * outputChannels * filterHeight * filterWidth * inputChannels
+    }
+
+    /// Multiply-accumulates of a depthwise convolution with this geometry.
+    public var depthwiseMACs: Int {
+        batches * outputHeight * outputWidth * outputChannels * filterHeight * filterWidth
+    }
+}
+
+/// Requantization of int32 accumulators to int8 outputs, one multiplier per output channel.
+public struct ChannelRequantization {
+    /// `-inputZeroPoint`, added to every input value before multiplying.
+    public var inputOffset: Int32
+    public var outputZeroPoint: Int32
+    public var multipliers: UnsafePointer<Int32>
+    public var shifts: UnsafePointer<Int32>
+    /// Fused activation and int8 range, already in the output's quantized domain.
+    public var activationMin: Int32
+    public var activationMax: Int32
+
+    public init(inputOffset: Int32, outputZeroPoint: Int32, multipliers: UnsafePointer<Int32>,
+                shifts: UnsafePointer<Int32>, activationMin: Int32, activationMax: Int32) {
+        self.inputOffset = inputOffset
+        self.outputZeroPoint = outputZeroPoint
+        self.multipliers = multipliers
+        self.shifts = shifts
+        self.activationMin = activationMin
+        self.activationMax = activationMax
+    }
+}

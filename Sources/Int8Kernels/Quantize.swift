@@ -1,0 +1,44 @@
+/// QUANTIZE between integer types (int8 -> int8, uint8 -> int8, ...): a change of scale and
+/// zero point with TFLite rounding, saturated to the output type.
+public func requantize<Input: FixedWidthInteger, Output: FixedWidthInteger>(
+    count: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32,
+    input: UnsafePointer<Input>, output: UnsafeMutablePointer<Output>
+) {
+    let low = Int32(Output.min)
+    let high = Int32(Output.max)
+    for i in 0..<count {
+        let value = multiplyByQuantizedMultiplier(Int32(input[i]) &- inputZeroPoint, multiplier, shift) &+ outputZeroPoint
+        output[i] = Output(truncatingIfNeeded: min(max(value, low), high))
+    }
+}
+
+/// QUANTIZE from float32: `round(x / scale) + zeroPoint` (division in double, ties away from
+/// zero), saturated to the output type.
+public func quantizeFloat<Output: FixedWidthInteger>(
+    count: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Output>
+) {
+    let low = Double(Output.min)
+    let high = Double(Output.max)
+    let scale = Double(scale)
+    for i in 0..<count {
+        let value = (Double(input[i]) / scale).rounded(.toNearestOrAwayFromZero) + Double(zeroPoint)
+        let finite = value.isNaN ? Double(zeroPoint) : value
+        output[i] = Output(min(max(finite, low), high))
+    }
+}
+
+/// DEQUANTIZE to float32 as LiteRT computes it on x86, where TFLite's NEON code runs through
+/// an SSE translation: blocks of 8 as `Float(q) * scale + Float(-zeroPoint * scale)` (two float
+/// roundings), the remaining `count % 8` values as `scale * (q - zeroPoint)` in double.
+public func dequantize<Input: FixedWidthInteger>(
+    count: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Input>, output: UnsafeMutablePointer<Float>
+) {
+    let zeroTimesScale = Float(Double(-zeroPoint) * Double(scale))
+    let blocked = count / 8 * 8
+    for i in 0..<blocked {
+        output[i] = Float(Int32(input[i])) * scale + zeroTimesScale
+    }
+    for i in blocked..<count {
+        output[i] = Float(Double(scale) * Double(Int32(input[i]) &- zeroPoint))
+    }
+}

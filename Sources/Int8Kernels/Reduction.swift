@@ -1,0 +1,71 @@
+/// Visits every input element in row-major order with the offset of the output element it
+/// reduces into; `outputStrides[d]` is 0 for reduced dimensions.
+@inline(__always)
+func forEachReducedOffset(
+    inputDims: UnsafeBufferPointer<Int>, outputStrides: UnsafeBufferPointer<Int>,
+    _ body: (_ inputIndex: Int, _ outputOffset: Int) -> Void
+) {
+    let rank = inputDims.count
+    var inputIndex = 0
+    func visit(_ dim: Int, _ outputOffset: Int) {
+        if dim == rank {
+            body(inputIndex, outputOffset)
+            inputIndex += 1
+            return
+        }
+        for i in 0..<inputDims[dim] { visit(dim + 1, outputOffset + i * outputStrides[dim]) }
+    }
+    visit(0, 0)
+}
+
+/// int8 MEAN as TFLite's QuantizedMeanOrSum: int32 sums, zero-point correction, then one
+/// requantization whose multiplier already folds in `1 / reducedCount`.
+///
+/// `sums` is scratch with one slot per output element.
+public func meanInt8(
+    inputDims: UnsafeBufferPointer<Int>, outputStrides: UnsafeBufferPointer<Int>, outputCount: Int,
+    reducedCount: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32,
+    input: UnsafePointer<Int8>, sums: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>
+) {
+    sums.update(repeating: 0, count: outputCount)
+    forEachReducedOffset(inputDims: inputDims, outputStrides: outputStrides) { i, o in
+        sums[o] = sums[o] &+ Int32(input[i])
+    }
+    let correction = inputZeroPoint &* Int32(truncatingIfNeeded: reducedCount)
+    for o in 0..<outputCount {
+        var value = multiplyByQuantizedMultiplier(sums[o] &- correction, multiplier, shift) &+ outputZeroPoint
+        value = min(max(value, -128), 127)
+        output[o] = Int8(truncatingIfNeeded: value)
+    }
+}
+
+/// float32 MEAN: float sums in input order, divided by the reduced element count.
+public func meanFloat(
+    inputDims: UnsafeBufferPointer<Int>, outputStrides: UnsafeBufferPointer<Int>, outputCount: Int,
+    reducedCount: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
+) {
+    output.update(repeating: 0, count: outputCount)
+    forEachReducedOffset(inputDims: inputDims, outputStrides: outputStrides) { i, o in
+        output[o] += input[i]
+    }
+    let count = Float(reducedCount)
+    for o in 0..<outputCount { output[o] /= count }
+}
+
+/// int8 MEAN over height and width of NHWC with kept dimensions, as LiteRT's optimized kernel
+/// computes it: raw int32 sums, one requantization, then a precomputed output bias.
+public func spatialMeanInt8(
+    batches: Int, height: Int, width: Int, channels: Int, multiplier: Int32, shift: Int32, bias: Int32,
+    input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>
+) {
+    for b in 0..<batches {
+        for c in 0..<channels {
+            var sum: Int32 = 0
+            for i in 0..<(height * width) {
+                sum = sum &+ Int32(input[(b * height * width + i) * channels + c])
+            }
+            let value = multiplyByQuantizedMultiplier(sum, multiplier, shift) &+ bias
+            output[b * channels + c] = Int8(truncatingIfNeeded: min(max(value, -128), 127))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Int8Kernels
+import TFLiteFormat
+
+func prepareSoftmax(_ context: OperatorContext) throws(RuntimeError) -> PreparedOperator {
+    try context.requireInputs(1...1)
+    guard case .softmax(let beta) = context.options else { throw context.error("missing SoftmaxOptions") }
+    guard beta.isFinite else { throw context.error("beta \(beta) must be finite") }
+    let input = try context.input(0)
+    let output = context.output()
+    try context.requireType(input, [.int8, .float32], role: "input")
+    try context.requireType(output, [input.type], role: "output")
+    guard let depth = input.shape.last, depth > 0 else {
+        throw context.error("input '\(input.name)' has shape \(input.shape); softmax needs a non-empty last dimension")
+    }
+    let rows = input.elementCount / depth
+    if input.type == .float32 {
+        return PreparedOperator(outputShapes: [input.shape],
+                                step: SoftmaxFloatStep(rows: rows, depth: depth, beta: beta, input: input.index, output: output.index))
+    }
+    let inputQ = try context.perTensorQuantization(input, role: "input")
+    let outputQ = try context.perTensorQuantization(output, role: "output")
+    // TFLite's int8 softmax only produces probabilities on a fixed 1/256 grid.
+    guard outputQ.zeroPoint == -128, abs(outputQ.scale - 1.0 / 256) <= 0.001 / 256 else {
+        throw context.error("int8 output must have zero point -128 and scale 1/256, has \(outputQ.zeroPoint) and \(outputQ.scale)")
+    }
+    var table = [Float](repeating: 0, count: 256)
+    table.withUnsafeMutableBufferPointer { fillSoftmaxTable($0.baseAddress!, inputScale: inputQ.scale, beta: beta) }
+    let step = SoftmaxInt8Step(rows: rows, depth: depth, table: table, outputScale: outputQ.scale,
+                               outputZeroPoint: outputQ.zeroPoint, input: input.index, output: output.index)
+    return PreparedOperator(outputShapes: [input.shape], step: step)
+}
+
+struct SoftmaxInt8Step: KernelStep {
+    let rows: Int, depth: Int
+    let table: [Float]
+    let outputScale: Float, outputZeroPoint: Int32
+    let input: Int, output: Int
+
+    func run(_ memory: TensorMemory) {
+        table.withUnsafeBufferPointer { table in
+            softmaxInt8(rows: rows, depth: depth, table: table.baseAddress!, outputScale: outputScale,
+                        outputZeroPoint: outputZeroPoint, input: memory.int8(input), output: memory.int8(output))
+        }
+    }
+}
+
+struct SoftmaxFloatStep: KernelStep {
+    let rows: Int, depth: Int
+    let beta: Float
+    let input: Int, output: Int
+
+    func run(_ memory: TensorMemory) {
+        softmaxFloat(rows: rows, depth: depth, beta: beta, input: memory.float(input), output: memory.float(output))
+    }
+}

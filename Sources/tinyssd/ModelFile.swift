@@ -1,0 +1,54 @@
+import Foundation
+import Runtime
+import TFLiteFormat
+
+/// A problem with a file named on the command line.
+enum FileError: Error, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case unwritable(path: String, reason: String)
+    case invalidModel(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
+        case .unwritable(let path, let reason): return "cannot write \(path): \(reason)"
+        case .invalidModel(let path, let reason): return "\(path): \(reason)"
+        }
+    }
+}
+
+func readFile(_ path: String) throws -> [UInt8] {
+    do {
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    } catch {
+        throw FileError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+    }
+}
+
+func writeFile(_ path: String, _ bytes: some Sequence<UInt8>) throws {
+    do {
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    } catch {
+        throw FileError.unwritable(path: path, reason: (error as NSError).localizedDescription)
+    }
+}
+
+/// Loads and prepares a model, naming the file in any error.
+func loadInterpreter(_ path: String) throws -> Interpreter {
+    let bytes = try readFile(path)
+    do {
+        return try Interpreter(model: try TFLiteModel(bytes: bytes))
+    } catch let error as TFLiteFormatError {
+        throw FileError.invalidModel(path: path, reason: error.description)
+    } catch let error as RuntimeError {
+        throw FileError.invalidModel(path: path, reason: error.description)
+    }
+}
+
+func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

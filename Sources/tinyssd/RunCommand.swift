@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Runtime
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a model on a raw input tensor and write the raw output tensor.",
+        discussion: """
+            Tensors are raw little-endian bytes in the model's own types: for the SSD models the \
+            input is uint8 [1, S, S, 3] and the output float32 [1, anchors, 10]. \
+            --dump-tensors writes every tensor after the run as tNNN.<dtype> plus manifest.json, \
+            the layout of `litert_oracle.py tensors`, so two dumps compare with `cmp`.
+            """)
+
+    @Argument(help: "The .tflite model.")
+    var model: String
+
+    @Option(help: "Raw input tensor file.")
+    var input: String
+
+    @Option(help: "Where to write the raw output tensor.")
+    var output: String
+
+    @Option(name: .customLong("dump-tensors"), help: "Directory to write every tensor of the run into.")
+    var dumpDirectory: String?
+
+    func run() throws {
+        let interpreter = try loadInterpreter(model)
+        let bytes = try readFile(input)
+        let expected = interpreter.inputs[0]
+        guard bytes.count == expected.byteCount else {
+            throw ValidationError("\(input) has \(bytes.count) bytes; input '\(expected.name)' is \(expected.type) \(shapeText(expected.shape)), \(expected.byteCount) bytes")
+        }
+        try interpreter.setInput(bytes)
+        interpreter.invoke()
+        try writeFile(output, interpreter.output())
+        if let dumpDirectory { try dumpTensors(interpreter, to: dumpDirectory) }
+    }
+
+    private struct DumpEntry: Encodable {
+        var index: Int
+        var name: String
+        var dtype: String
+        var shape: [Int]
+        var file: String
+        var scales: [Float]
+        var zero_points: [Int32]
+    }
+
+    private struct DumpManifest: Encodable {
+        var model: String
+        var tensors: [DumpEntry]
+    }
+
+    private func dumpTensors(_ interpreter: Interpreter, to directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw FileError.unwritable(path: directory, reason: (error as NSError).localizedDescription)
+        }
+        var entries: [DumpEntry] = []
+        for tensor in interpreter.tensors {
+            guard let data = try interpreter.tensorData(tensor.index), !data.isEmpty else { continue }
+            let file = String(format: "t%03d.%@", tensor.index, tensor.type.description)
+            try writeFile((directory as NSString).appendingPathComponent(file), data)
+            entries.append(DumpEntry(index: tensor.index, name: tensor.name, dtype: tensor.type.description, shape: tensor.shape,
+                                     file: file, scales: tensor.quantization?.scales ?? [],
+                                     zero_points: tensor.quantization?.zeroPoints ?? []))
+        }
+        let manifest = DumpManifest(model: (model as NSString).lastPathComponent, tensors: entries)
+        try writeFile((directory as NSString).appendingPathComponent("manifest.json"), Array(try jsonText(manifest).utf8))
+    }
+}
