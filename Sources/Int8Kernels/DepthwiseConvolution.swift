@@ -1,4 +1,5 @@
-/// Reference int8 DEPTHWISE_CONV_2D with per-channel requantization (TFLite rounding).
+/// Reference int8 DEPTHWISE_CONV_2D with per-channel requantization, as LiteRT computes it on x86
+/// (ties rounded upward, like CONV_2D).
 ///
 /// Output channel `oc` reads input channel `oc / depthMultiplier`.
 public func depthwiseConvolutionInt8Reference(
@@ -25,7 +26,7 @@ public func depthwiseConvolutionInt8Reference(
                         }
                     }
                     if let bias { accumulator = accumulator &+ bias[oc] }
-                    var value = multiplyByQuantizedMultiplier(accumulator, q.multipliers[oc], q.shifts[oc])
+                    var value = multiplyByQuantizedMultiplierTiesUp(accumulator, q.multipliers[oc], q.shifts[oc])
                     value = value &+ q.outputZeroPoint
                     value = min(max(value, q.activationMin), q.activationMax)
                     output[outputBase + oc] = Int8(truncatingIfNeeded: value)

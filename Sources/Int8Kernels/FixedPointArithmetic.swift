@@ -25,8 +25,8 @@ public func roundingDivideByPowerOfTwo(_ x: Int32, _ exponent: Int32) -> Int32 {
 
 /// TFLite's MultiplyByQuantizedMultiplier (double rounding, ties away from zero).
 ///
-/// Used by the ops LiteRT runs through TFLite's own kernels: DEPTHWISE_CONV_2D, ADD, MEAN,
-/// QUANTIZE (requantize).
+/// Used where LiteRT's x86 kernels round this way: ADD, MEAN, and the scalar tails of QUANTIZE
+/// (requantize) and of MEAN with kept dimensions.
 @inline(__always)
 public func multiplyByQuantizedMultiplier(_ x: Int32, _ multiplier: Int32, _ shift: Int32) -> Int32 {
     let leftShift = shift > 0 ? shift : 0
@@ -35,9 +35,10 @@ public func multiplyByQuantizedMultiplier(_ x: Int32, _ multiplier: Int32, _ shi
         saturatingRoundingDoublingHighMul(x &* (1 << leftShift), multiplier), rightShift)
 }
 
-/// The requantization of ruy's x86 AVX2 kernel, which LiteRT uses for int8 CONV_2D on x86:
-/// the same two steps as `multiplyByQuantizedMultiplier`, but both round ties toward +infinity
-/// and the first does not saturate.
+/// The requantization LiteRT applies on x86 to int8 CONV_2D (ruy's AVX2 kernel) and
+/// DEPTHWISE_CONV_2D: the same two steps as `multiplyByQuantizedMultiplier`, but both round ties
+/// toward +infinity and the first does not saturate. LiteRT's NEON-derived paths on x86 round
+/// the same way on their vector blocks.
 @inline(__always)
 public func multiplyByQuantizedMultiplierTiesUp(_ x: Int32, _ multiplier: Int32, _ shift: Int32) -> Int32 {
     let leftShift = shift > 0 ? shift : 0

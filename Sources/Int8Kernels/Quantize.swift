@@ -1,14 +1,20 @@
-/// QUANTIZE between integer types (int8 -> int8, uint8 -> int8, ...): a change of scale and
-/// zero point with TFLite rounding, saturated to the output type.
+/// QUANTIZE between integer types (int8 -> int8, uint8 -> int8, ...): a change of scale and zero
+/// point, saturated to the output type.
+///
+/// LiteRT on x86 runs TFLite's NEON code for this through an SSE translation: whole blocks of 16
+/// values round ties upward, the remaining `count % 16` use TFLite's scalar rounding.
 public func requantize<Input: FixedWidthInteger, Output: FixedWidthInteger>(
     count: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32,
     input: UnsafePointer<Input>, output: UnsafeMutablePointer<Output>
 ) {
     let low = Int32(Output.min)
     let high = Int32(Output.max)
+    let blocked = count / 16 * 16
     for i in 0..<count {
-        let value = multiplyByQuantizedMultiplier(Int32(input[i]) &- inputZeroPoint, multiplier, shift) &+ outputZeroPoint
-        output[i] = Output(truncatingIfNeeded: min(max(value, low), high))
+        let x = Int32(input[i]) &- inputZeroPoint
+        let scaled = i < blocked ? multiplyByQuantizedMultiplierTiesUp(x, multiplier, shift)
+            : multiplyByQuantizedMultiplier(x, multiplier, shift)
+        output[i] = Output(truncatingIfNeeded: min(max(scaled &+ outputZeroPoint, low), high))
     }
 }
 

@@ -54,18 +54,23 @@ public func meanFloat(
 
 /// int8 MEAN over height and width of NHWC with kept dimensions, as LiteRT's optimized kernel
 /// computes it: raw int32 sums, one requantization, then a precomputed output bias.
+///
+/// That kernel is NEON code run through an SSE translation on x86: channels in whole blocks of
+/// 16 round ties upward, the remaining `channels % 16` use TFLite's scalar rounding.
 public func spatialMeanInt8(
     batches: Int, height: Int, width: Int, channels: Int, multiplier: Int32, shift: Int32, bias: Int32,
     input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>
 ) {
+    let blocked = channels / 16 * 16
     for b in 0..<batches {
         for c in 0..<channels {
             var sum: Int32 = 0
             for i in 0..<(height * width) {
                 sum = sum &+ Int32(input[(b * height * width + i) * channels + c])
             }
-            let value = multiplyByQuantizedMultiplier(sum, multiplier, shift) &+ bias
-            output[b * channels + c] = Int8(truncatingIfNeeded: min(max(value, -128), 127))
+            let scaled = c < blocked ? multiplyByQuantizedMultiplierTiesUp(sum, multiplier, shift)
+                : multiplyByQuantizedMultiplier(sum, multiplier, shift)
+            output[b * channels + c] = Int8(truncatingIfNeeded: min(max(scaled &+ bias, -128), 127))
         }
     }
 }
