@@ -3,7 +3,7 @@
 // A real multiplier M in (0, 2^31) is stored as `multiplier * 2^(shift - 31)` with
 // `multiplier` in [2^30, 2^31) (see `QuantizedMultiplier` in Runtime).
 
-/// `round(a * b / 2^31)` with ties away from zero, saturating the single overflow case
+/// `round(a * b / 2^31)` with ties upward, saturating the single overflow case
 /// (gemmlowp's SaturatingRoundingDoublingHighMul).
 @inline(__always)
 public func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
@@ -23,7 +23,7 @@ public func roundingDivideByPowerOfTwo(_ x: Int32, _ exponent: Int32) -> Int32 {
     return (x >> exponent) &+ (remainder > threshold ? 1 : 0)
 }
 
-/// TFLite's MultiplyByQuantizedMultiplier (double rounding, ties away from zero).
+/// TFLite's MultiplyByQuantizedMultiplier: two roundings, the second with ties away from zero.
 ///
 /// Used where LiteRT's x86 kernels round this way: ADD, MEAN, and the scalar tails of QUANTIZE
 /// (requantize) and of MEAN with kept dimensions.

@@ -15,13 +15,14 @@ struct Run: ParsableCommand {
     @Argument(help: "The .tflite model.")
     var model: String
 
-    @Option(help: "Raw input tensor file.")
+    @Option(help: ArgumentHelp("Raw input tensor file.", valueName: "file"))
     var input: String
 
-    @Option(help: "Where to write the raw output tensor.")
+    @Option(help: ArgumentHelp("Where to write the raw output tensor.", valueName: "file"))
     var output: String
 
-    @Option(name: .customLong("dump-tensors"), help: "Directory to write every tensor of the run into.")
+    @Option(name: .customLong("dump-tensors"),
+            help: ArgumentHelp("Directory to write every tensor of the run into.", valueName: "dir"))
     var dumpDirectory: String?
 
     func run() throws {
