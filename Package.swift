@@ -27,8 +27,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat"]),
-        .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels"]),
+        // Shared by the test targets: fixture locations, deterministic data, a model builder.
+        .target(name: "TestSupport", dependencies: ["TFLiteFormat"], path: "Tests/TestSupport"),
+        .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
+        .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
+                    exclude: ["Resources"]),
     ]
 )

@@ -193,15 +193,18 @@ final class GraphBuilder {
         for (output, buffer) in results { try addConstant(output, buffer) }
     }
 
+    /// The tensor's byte count, after checking that it fits the limit with every zero dimension
+    /// counted as 1: an empty tensor may not hide huge other dimensions, so any product of a
+    /// shape's dimensions (strides, element counts, MACs) stays far from overflowing.
     static func checkedByteCount(shape: [Int], type: TensorType, limit: Int, what: String) throws(RuntimeError) -> Int {
-        var bytes = type.byteSize ?? 0
+        var bytes = Swift.max(type.byteSize ?? 0, 1)
         for dimension in shape {
-            let (product, overflow) = bytes.multipliedReportingOverflow(by: dimension)
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: Swift.max(dimension, 1))
             guard !overflow, product <= limit else {
                 throw .tooLarge(what: "\(what) with shape \(shape)", bytes: overflow ? Int.max : product, limit: limit)
             }
             bytes = product
         }
-        return bytes
+        return shape.reduce(type.byteSize ?? 0, *)
     }
 }

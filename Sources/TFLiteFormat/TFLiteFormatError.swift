@@ -18,7 +18,11 @@ public enum TFLiteFormatError: Error, Equatable, CustomStringConvertible {
         case .unsupportedSchemaVersion(let version):
             return "unsupported .tflite schema version \(version) (this reader handles version 3)"
         case .outOfBounds(let field, let offset, let length, let fileSize):
-            return "malformed .tflite: \(field.isEmpty ? "root" : field) points at bytes \(offset)..<\(offset + length), outside the \(fileSize)-byte file"
+            // Offsets and lengths come from the file (a 64-bit buffer offset may be clamped to
+            // Int.max), so their sum can overflow.
+            let (end, overflow) = offset.addingReportingOverflow(length)
+            let bytes = overflow ? "\(length) bytes from byte \(offset)" : "bytes \(offset)..<\(end)"
+            return "malformed .tflite: \(field.isEmpty ? "root" : field) points at \(bytes), outside the \(fileSize)-byte file"
         case .invalidValue(let field, let reason):
             return "malformed .tflite: \(field.isEmpty ? "root" : field): \(reason)"
         }

@@ -27,6 +27,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let interpreter = try loadInterpreter(model)
+        guard interpreter.inputs.count == 1, interpreter.outputs.count == 1 else {
+            throw ValidationError("\(model) has \(interpreter.inputs.count) inputs and \(interpreter.outputs.count) outputs; run handles models with one of each")
+        }
         let bytes = try readFile(input)
         let expected = interpreter.inputs[0]
         guard bytes.count == expected.byteCount else {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Int8Kernels
 
 /// The fixed-point helpers against their definitions, computed a different way: exact 64-bit
@@ -21,7 +22,7 @@ import Testing
     }
 
     static let samples: [(Int32, Int32)] = {
-        var random = SplitMix(seed: 7)
+        var random = DeterministicRandom(seed: 7)
         var values: [(Int32, Int32)] = [(Int32.min, Int32.min), (Int32.min, Int32.max), (0, 1 << 30), (-1, 1 << 30),
                                          (1, 1 << 30), (-3, 1 << 30), (3, 1 << 30), (Int32.max, Int32.max)]
         for _ in 0..<20000 {
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func tiesUpRequantizationRoundsTwiceUpward() {
-        var random = SplitMix(seed: 11)
+        var random = DeterministicRandom(seed: 11)
         for _ in 0..<20000 {
             let x = Int32(truncatingIfNeeded: random.next()) >> Int32(random.next() % 20)
             let multiplier = Int32(1 << 30) + Int32(random.next() % (1 << 30))
@@ -67,18 +68,5 @@ import Testing
         // The shift differs: -6 * 0.5 = -3, then -3 / 2^1 = -1.5 goes away from zero or upward.
         #expect(multiplyByQuantizedMultiplier(-6, 1 << 30, -1) == -2)
         #expect(multiplyByQuantizedMultiplierTiesUp(-6, 1 << 30, -1) == -1)
-    }
-}
-
-/// SplitMix64 for test data.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Runtime
 import TFLiteFormat
 
@@ -27,23 +28,19 @@ import TFLiteFormat
         var all_tensors: AllTensors
     }
 
-    static func goldenDirectory(size: Int) -> URL {
-        RuntimeFixtures.fixturesDirectory.appendingPathComponent("golden/ssd_mobilenet_v1_025_\(size)")
-    }
-
     /// The prepared interpreter and manifest of one model, or nil when the fixtures are absent.
     static func load(size: Int) throws -> (Interpreter, Manifest)? {
-        guard let bytes = try RuntimeFixtures.modelBytes(size: size) else { return nil }
-        let manifestURL = goldenDirectory(size: size).appendingPathComponent("manifest.json")
+        guard let bytes = try Fixtures.modelBytes(size: size) else { return nil }
+        let manifestURL = Fixtures.goldenDirectory(size: size).appendingPathComponent("manifest.json")
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL))
         return (try Interpreter(model: TFLiteModel(bytes: bytes)), manifest)
     }
 
     static func read(_ size: Int, _ file: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: goldenDirectory(size: size).appendingPathComponent(file)))
+        [UInt8](try Data(contentsOf: Fixtures.goldenDirectory(size: size).appendingPathComponent(file)))
     }
 
-    @Test(arguments: RuntimeFixtures.sizes)
+    @Test(arguments: Fixtures.modelSizes)
     func everyCaseMatchesByteForByte(size: Int) throws {
         guard let (interpreter, manifest) = try Self.load(size: size) else { return }
         #expect(manifest.cases.count == 7)
@@ -57,7 +54,7 @@ import TFLiteFormat
         }
     }
 
-    @Test(arguments: RuntimeFixtures.sizes)
+    @Test(arguments: Fixtures.modelSizes)
     func everyTensorOfTheAstronautRunMatches(size: Int) throws {
         guard let (interpreter, manifest) = try Self.load(size: size) else { return }
         let astronaut = try #require(manifest.cases.first { $0.name == "image_astronaut" })

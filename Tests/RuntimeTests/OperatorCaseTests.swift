@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Runtime
 import TFLiteFormat
+import TestSupport
 
 /// Every operator configuration of `OperatorCase.all` against outputs LiteRT 2.3.0 computed for the
 /// same model and inputs (Resources/operator-cases.json, made by scripts/regenerate-operator-cases.sh).

@@ -5,6 +5,7 @@ private func zeroPointInRange(_ q: Quantization, of type: TensorType) -> Bool {
     switch type {
     case .int8: return (-128...127).contains(q.zeroPoint)
     case .uint8: return (0...255).contains(q.zeroPoint)
+    case .int16: return q.zeroPoint == 0
     default: return true
     }
 }
@@ -43,6 +44,9 @@ func prepareDequantize(_ context: OperatorContext) throws(RuntimeError) -> Prepa
     try context.requireType(input, [.int8, .uint8, .int16], role: "input")
     try context.requireType(output, [.float32], role: "output")
     let q = try context.perTensorQuantization(input, role: "input")
+    guard zeroPointInRange(q, of: input.type) else {
+        throw context.error("input zero point \(q.zeroPoint) is out of range for \(input.type)")
+    }
     let step = DequantizeStep(count: input.elementCount, scale: q.scale, zeroPoint: q.zeroPoint, inputType: input.type,
                               input: input.index, output: output.index)
     return PreparedOperator(outputShapes: [input.shape], step: step)

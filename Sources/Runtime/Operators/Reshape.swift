@@ -20,7 +20,12 @@ func prepareReshape(_ context: OperatorContext) throws(RuntimeError) -> Prepared
     guard inferred.count <= 1, requested.allSatisfy({ $0 >= -1 }) else {
         throw context.error("shape \(requested) may contain at most one -1 and no other negative value")
     }
-    let known = requested.reduce(1) { $1 == -1 ? $0 : $0 * $1 }
+    var known = 1
+    for dimension in requested where dimension != -1 {
+        let (product, overflow) = known.multipliedReportingOverflow(by: dimension)
+        guard !overflow else { throw context.error("shape \(requested) has more elements than can be counted") }
+        known = product
+    }
     if let i = inferred.first {
         guard known > 0, input.elementCount % known == 0 else {
             throw context.error("cannot reshape \(input.shape) into \(requested)")

@@ -23,6 +23,12 @@ func prepareSoftmax(_ context: OperatorContext) throws(RuntimeError) -> Prepared
     guard outputQ.zeroPoint == -128, abs(outputQ.scale - 1.0 / 256) <= 0.001 / 256 else {
         throw context.error("int8 output must have zero point -128 and scale 1/256, has \(outputQ.zeroPoint) and \(outputQ.scale)")
     }
+    // The table holds e^(-inputScale * beta * d), d in 0...255: it must stay finite, or the
+    // kernel divides infinities and converts NaN to an integer.
+    let tableScale = inputQ.scale * beta
+    guard tableScale.isFinite, tableScale >= 0 else {
+        throw context.error("beta \(beta) times input scale \(inputQ.scale) must be finite and non-negative")
+    }
     var table = [Float](repeating: 0, count: 256)
     table.withUnsafeMutableBufferPointer { fillSoftmaxTable($0.baseAddress!, inputScale: inputQ.scale, beta: beta) }
     let step = SoftmaxInt8Step(rows: rows, depth: depth, table: table, outputScale: outputQ.scale,

@@ -1,4 +1,5 @@
 import TFLiteFormat
+import TestSupport
 
 /// A small model exercising one operator configuration, with deterministic inputs; its expected
 /// outputs come from LiteRT (see scripts/regenerate-operator-cases.sh).
