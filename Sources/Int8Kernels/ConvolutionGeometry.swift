@@ -51,6 +51,36 @@ public struct ConvolutionGeometry: Equatable, Sendable {
     public var depthwiseMACs: Int {
         batches * outputHeight * outputWidth * outputChannels * filterHeight * filterWidth
     }
+
+    /// Calls `body` for every output position with its batch, row, column and pixel index.
+    @inline(__always)
+    func forEachOutputPixel(_ body: (_ batch: Int, _ y: Int, _ x: Int, _ pixel: Int) -> Void) {
+        var pixel = 0
+        for b in 0..<batches {
+            for y in 0..<outputHeight {
+                for x in 0..<outputWidth {
+                    body(b, y, x, pixel)
+                    pixel += 1
+                }
+            }
+        }
+    }
+
+    /// Calls `body` for every filter tap of an output position that lands inside the input, with
+    /// the input pixel index and the tap index `fy * filterWidth + fx`. Taps in the padding are
+    /// skipped, which equals padding with the input zero point.
+    @inline(__always)
+    func forEachTap(batch b: Int, y: Int, x: Int, _ body: (_ inputPixel: Int, _ tap: Int) -> Void) {
+        for fy in 0..<filterHeight {
+            let iy = y * strideHeight - padTop + fy * dilationHeight
+            if iy < 0 || iy >= inputHeight { continue }
+            for fx in 0..<filterWidth {
+                let ix = x * strideWidth - padLeft + fx * dilationWidth
+                if ix < 0 || ix >= inputWidth { continue }
+                body((b * inputHeight + iy) * inputWidth + ix, fy * filterWidth + fx)
+            }
+        }
+    }
 }
 
 /// Requantization of int32 accumulators to int8 outputs, one multiplier per output channel.
@@ -72,5 +102,13 @@ public struct ChannelRequantization {
         self.shifts = shifts
         self.activationMin = activationMin
         self.activationMax = activationMax
+    }
+
+    /// The int8 output of channel `channel`'s accumulator (bias included). LiteRT rounds both
+    /// convolutions' requantization ties upward on x86.
+    @inline(__always)
+    func output(_ accumulator: Int32, channel: Int) -> Int8 {
+        let value = multiplyByQuantizedMultiplierTiesUp(accumulator, multipliers[channel], shifts[channel]) &+ outputZeroPoint
+        return Int8(truncatingIfNeeded: min(max(value, activationMin), activationMax))
     }
 }

@@ -79,6 +79,6 @@ func saturatingInt32(_ x: Float) -> Int32 {
     guard !x.isNaN else { return 0 }
     let truncated = x.rounded(.towardZero)
     if truncated <= -2_147_483_648 { return .min }
-    if truncated >= 2_147_483_647 { return .max }
+    if truncated >= 2_147_483_648 { return .max }
     return Int32(truncated)
 }

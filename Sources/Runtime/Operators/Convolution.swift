@@ -98,9 +98,29 @@ func checkBias(_ context: OperatorContext, channels: Int, type: TensorType) thro
     return bias.index
 }
 
+/// CONV_2D or DEPTHWISE_CONV_2D.
+enum ConvolutionKind {
+    case regular
+    case depthwise(multiplier: Int)
+}
+
 func prepareConvolution(_ context: OperatorContext) throws(RuntimeError) -> PreparedOperator {
+    guard case .conv2D(let o) = context.options else { throw context.error("missing Conv2DOptions") }
+    return try prepareAnyConvolution(context, depthwise: false, padding: o.padding, stride: (o.strideHeight, o.strideWidth),
+                                     dilation: (o.dilationHeight, o.dilationWidth), activation: o.activation)
+}
+
+func prepareDepthwiseConvolution(_ context: OperatorContext) throws(RuntimeError) -> PreparedOperator {
+    guard case .depthwiseConv2D(let o) = context.options else { throw context.error("missing DepthwiseConv2DOptions") }
+    return try prepareAnyConvolution(context, depthwise: true, padding: o.padding, stride: (o.strideHeight, o.strideWidth),
+                                     dilation: (o.dilationHeight, o.dilationWidth), activation: o.activation)
+}
+
+private func prepareAnyConvolution(
+    _ context: OperatorContext, depthwise: Bool, padding: Padding, stride: (Int32, Int32), dilation: (Int32, Int32),
+    activation: FusedActivation
+) throws(RuntimeError) -> PreparedOperator {
     try context.requireInputs(2...3)
-    guard case .conv2D(let options) = context.options else { throw context.error("missing Conv2DOptions") }
     let input = try context.input(0)
     let filter = try context.input(1)
     let output = context.output()
@@ -109,53 +129,83 @@ func prepareConvolution(_ context: OperatorContext) throws(RuntimeError) -> Prep
     try context.requireType(input, [.int8, .float32], role: "input")
     try context.requireType(filter, [input.type], role: "filter")
     try context.requireType(output, [input.type], role: "output")
-    let channels = filter.shape[0]
-    guard filter.shape[3] == input.shape[3] else {
-        throw context.error("filter \(filter.shape) expects \(filter.shape[3]) input channels, input \(input.shape) has \(input.shape[3]) (grouped convolution is not supported)")
+    let inputChannels = input.shape[3]
+    let kind: ConvolutionKind
+    let channels: Int
+    if depthwise {
+        // TFLite derives the multiplier from the shapes and ignores the option's value.
+        channels = filter.shape[3]
+        guard filter.shape[0] == 1, inputChannels > 0, channels % inputChannels == 0 else {
+            throw context.error("filter \(filter.shape) does not fit input \(input.shape): expected [1, h, w, k * \(inputChannels)]")
+        }
+        kind = .depthwise(multiplier: channels / inputChannels)
+    } else {
+        channels = filter.shape[0]
+        guard filter.shape[3] == inputChannels else {
+            throw context.error("filter \(filter.shape) expects \(filter.shape[3]) input channels, input \(input.shape) has \(inputChannels) (grouped convolution is not supported)")
+        }
+        kind = .regular
     }
     let bias = try checkBias(context, channels: channels, type: input.type == .int8 ? .int32 : .float32)
     let g = try convolutionGeometry(context, input: input, filterHeight: filter.shape[1], filterWidth: filter.shape[2],
-                                    outputChannels: channels, padding: options.padding,
-                                    strideHeight: options.strideHeight, strideWidth: options.strideWidth,
-                                    dilationHeight: options.dilationHeight, dilationWidth: options.dilationWidth)
+                                    outputChannels: channels, padding: padding, strideHeight: stride.0,
+                                    strideWidth: stride.1, dilationHeight: dilation.0, dilationWidth: dilation.1)
     let step: any KernelStep
     if input.type == .int8 {
         let q = try ConvolutionQuantization(context, input: input, filter: filter, output: output, channels: channels,
-                                            channelDimension: 0, activation: options.activation)
-        step = ConvolutionInt8Step(geometry: g, quantization: q, input: input.index, filter: filter.index, bias: bias, output: output.index)
+                                            channelDimension: depthwise ? 3 : 0, activation: activation)
+        step = ConvolutionInt8Step(kind: kind, geometry: g, quantization: q, input: input.index, filter: filter.index,
+                                   bias: bias, output: output.index)
     } else {
-        guard let (low, high) = activationRange(options.activation) else {
-            throw context.error("fused activation \(options.activation) is not supported")
+        guard let (low, high) = activationRange(activation) else {
+            throw context.error("fused activation \(activation) is not supported")
         }
-        step = ConvolutionFloatStep(geometry: g, activationMin: low, activationMax: high,
+        step = ConvolutionFloatStep(kind: kind, geometry: g, activationMin: low, activationMax: high,
                                     input: input.index, filter: filter.index, bias: bias, output: output.index)
     }
     let weightBytes = try context.constantBytes(1) + (bias == nil ? 0 : context.constantBytes(2))
     return PreparedOperator(outputShapes: [[g.batches, g.outputHeight, g.outputWidth, channels]], step: step,
-                            macs: g.convolutionMACs, weightBytes: weightBytes)
+                            macs: depthwise ? g.depthwiseMACs : g.convolutionMACs, weightBytes: weightBytes)
 }
 
 struct ConvolutionInt8Step: KernelStep {
+    let kind: ConvolutionKind
     let geometry: ConvolutionGeometry
     let quantization: ConvolutionQuantization
     let input: Int, filter: Int, bias: Int?, output: Int
 
     func run(_ memory: TensorMemory) {
         quantization.withKernelParameters { q in
-            convolutionInt8Reference(geometry, q, input: memory.int8(input), filter: memory.int8(filter),
-                                     bias: bias.map { memory.int32($0) }, output: memory.int8(output))
+            let bias = bias.map { memory.int32($0) }
+            switch kind {
+            case .regular:
+                convolutionInt8Reference(geometry, q, input: memory.int8(input), filter: memory.int8(filter),
+                                         bias: bias, output: memory.int8(output))
+            case .depthwise(let multiplier):
+                depthwiseConvolutionInt8Reference(geometry, depthMultiplier: multiplier, q, input: memory.int8(input),
+                                                  filter: memory.int8(filter), bias: bias, output: memory.int8(output))
+            }
         }
     }
 }
 
 struct ConvolutionFloatStep: KernelStep {
+    let kind: ConvolutionKind
     let geometry: ConvolutionGeometry
     let activationMin: Float, activationMax: Float
     let input: Int, filter: Int, bias: Int?, output: Int
 
     func run(_ memory: TensorMemory) {
-        convolutionFloatReference(geometry, input: memory.float(input), filter: memory.float(filter),
-                                  bias: bias.map { memory.float($0) }, activationMin: activationMin,
-                                  activationMax: activationMax, output: memory.float(output))
+        let bias = bias.map { memory.float($0) }
+        switch kind {
+        case .regular:
+            convolutionFloatReference(geometry, input: memory.float(input), filter: memory.float(filter), bias: bias,
+                                      activationMin: activationMin, activationMax: activationMax,
+                                      output: memory.float(output))
+        case .depthwise(let multiplier):
+            depthwiseConvolutionFloatReference(geometry, depthMultiplier: multiplier, input: memory.float(input),
+                                               filter: memory.float(filter), bias: bias, activationMin: activationMin,
+                                               activationMax: activationMax, output: memory.float(output))
+        }
     }
 }
