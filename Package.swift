@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TFLiteFormat", targets: ["TFLiteFormat"]),
         .library(name: "Int8Kernels", targets: ["Int8Kernels"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Detection", targets: ["Detection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +21,8 @@ let package = Package(
         .target(name: "Int8Kernels"),
         // Model -> execution plan -> invoke.
         .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels"]),
+        // Detection types, SSD output decoding, non-maximum suppression.
+        .target(name: "Detection"),
         .executableTarget(
             name: "tinyssd",
             dependencies: [
