@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TFLiteFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
         .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
                     exclude: ["Resources"]),
     ]
