@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // The .tflite FlatBuffers schema subset: bounds-checked reader, pure data.
@@ -28,6 +29,7 @@ let package = Package(
             dependencies: [
                 "Runtime", "TFLiteFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Shared by the test targets: fixture locations, deterministic data, a model builder.

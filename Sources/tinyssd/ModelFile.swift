@@ -7,12 +7,14 @@ enum FileError: Error, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case unwritable(path: String, reason: String)
     case invalidModel(path: String, reason: String)
+    case invalidConfiguration(path: String, reason: String)
 
     var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .unwritable(let path, let reason): return "cannot write \(path): \(reason)"
         case .invalidModel(let path, let reason): return "\(path): \(reason)"
+        case .invalidConfiguration(let path, let reason): return "\(path): \(reason)"
         }
     }
 }
