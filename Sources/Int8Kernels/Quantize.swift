@@ -2,17 +2,18 @@
 /// point, saturated to the output type.
 ///
 /// LiteRT on x86 runs TFLite's NEON code for this through an SSE translation: whole blocks of 16
-/// values round ties upward, the remaining `count % 16` use TFLite's scalar rounding.
+/// values round ties upward, the remaining `count % 16` use TFLite's scalar rounding. The first
+/// `tiesUpCount` values here round upward (`count / 16 * 16` for a whole tensor; less for the
+/// tail chunk of a tensor processed in pieces).
 public func requantize<Input: FixedWidthInteger, Output: FixedWidthInteger>(
-    count: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32,
+    count: Int, tiesUpCount: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32,
     input: UnsafePointer<Input>, output: UnsafeMutablePointer<Output>
 ) {
     let low = Int32(Output.min)
     let high = Int32(Output.max)
-    let blocked = count / 16 * 16
     for i in 0..<count {
         let x = Int32(input[i]) &- inputZeroPoint
-        let scaled = i < blocked ? multiplyByQuantizedMultiplierTiesUp(x, multiplier, shift)
+        let scaled = i < tiesUpCount ? multiplyByQuantizedMultiplierTiesUp(x, multiplier, shift)
             : multiplyByQuantizedMultiplier(x, multiplier, shift)
         output[i] = Output(truncatingIfNeeded: min(max(scaled &+ outputZeroPoint, low), high))
     }
@@ -35,12 +36,14 @@ public func quantizeFloat<Output: FixedWidthInteger>(
 
 /// DEQUANTIZE to float32 as LiteRT computes it on x86, where TFLite's NEON code runs through
 /// an SSE translation: blocks of 8 as `Float(q) * scale + Float(-zeroPoint * scale)` (two float
-/// roundings), the remaining `count % 8` values as `scale * (q - zeroPoint)` in double.
+/// roundings), the remaining `count % 8` values as `scale * (q - zeroPoint)` in double. The first
+/// `blockedCount` values here take the block form (`count / 8 * 8` for a whole tensor).
 public func dequantize<Input: FixedWidthInteger>(
-    count: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Input>, output: UnsafeMutablePointer<Float>
+    count: Int, blockedCount: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Input>,
+    output: UnsafeMutablePointer<Float>
 ) {
     let zeroTimesScale = Float(Double(-zeroPoint) * Double(scale))
-    let blocked = count / 8 * 8
+    let blocked = min(max(blockedCount, 0), count)
     for i in 0..<blocked {
         output[i] = Float(Int32(input[i])) * scale + zeroTimesScale
     }

@@ -20,7 +20,7 @@ public struct OperatorSummary: Equatable, Sendable {
 final class GraphBuilder {
     private(set) var tensors: [TensorInfo]
     private(set) var constants: [Int: AlignedBuffer] = [:]
-    private(set) var steps: [(operatorIndex: Int, outputs: [Int], step: any KernelStep)] = []
+    private(set) var steps: [PlannedStep] = []
     private(set) var summaries: [OperatorSummary] = []
     let inputs: [Int]
     let outputs: [Int]
@@ -171,7 +171,8 @@ final class GraphBuilder {
         if foldable {
             try fold(prepared.step, inputs: inputIndices.compactMap { $0 }, outputs: outputIndices)
         } else {
-            steps.append((index, outputIndices, prepared.step))
+            steps.append(PlannedStep(operatorIndex: index, code: code.builtinCode, inputs: inputIndices.compactMap { $0 },
+                                     outputs: outputIndices, kernel: prepared.step))
         }
         summaries.append(OperatorSummary(index: index, code: code.builtinCode, version: code.version, isFolded: foldable,
                                          outputShapes: prepared.outputShapes, macs: prepared.macs,
@@ -189,7 +190,8 @@ final class GraphBuilder {
             pointers[output] = buffer.pointer
             results.append((output, buffer))
         }
-        step.run(TensorMemory(pointers: pointers))
+        let scratch = AlignedBuffer(byteCount: step.scratchBytes)
+        step.run(TensorMemory(pointers: pointers, scratch: scratch.pointer))
         for (output, buffer) in results { try addConstant(output, buffer) }
     }
 

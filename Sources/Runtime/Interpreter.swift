@@ -2,8 +2,9 @@ import TFLiteFormat
 
 /// Runs a `.tflite` model with TFLite's integer semantics.
 ///
-/// Loading prepares every operator once (shapes, kernel parameters, constant folding) and lays
-/// out one activation arena; `invoke()` then only calls kernels.
+/// Loading prepares every operator once (shapes, kernel parameters, constant folding), removes
+/// pure copies (PAD into convolutions, RESHAPE views, in-place CONCATENATION) and plans one
+/// activation arena; `invoke()` then only calls kernels.
 ///
 /// ```swift
 /// let interpreter = try Interpreter(model: TFLiteModel(bytes: fileBytes))
@@ -11,55 +12,73 @@ import TFLiteFormat
 /// interpreter.invoke()
 /// let scores = interpreter.output()
 /// ```
+///
+/// The arena is shared: `invoke()` may overwrite the input (the first operator runs in place)
+/// and intermediate tensors. Set `Options.preserveAllTensors` to keep every tensor readable.
 public final class Interpreter {
-    public static let defaultMemoryLimit = 1 << 30
+    public struct Options: Sendable {
+        /// Gives every tensor its own memory and keeps every operator, so `tensorData` can read
+        /// each one after a run (for debugging against LiteRT's tensor dumps).
+        public var preserveAllTensors = false
+        /// The most bytes of constants, and of activations, a model may need.
+        public var memoryLimit = 1 << 30
+
+        public init(preserveAllTensors: Bool = false, memoryLimit: Int = 1 << 30) {
+            self.preserveAllTensors = preserveAllTensors
+            self.memoryLimit = memoryLimit
+        }
+    }
 
     public let model: TFLiteModel
+    public let options: Options
     /// Every tensor of the main subgraph with its inferred static shape.
     public let tensors: [TensorInfo]
     public let inputs: [TensorInfo]
     public let outputs: [TensorInfo]
     /// One entry per operator of the file, in execution order.
     public let operators: [OperatorSummary]
-    /// Bytes of the activation arena (inputs, outputs and every intermediate tensor).
+    /// Bytes of the activation arena: input, output, every intermediate tensor and scratch.
     public var arenaBytes: Int { arena.byteCount }
+    /// The most bytes of activations live at once if every tensor of the file had its own buffer
+    /// for exactly its lifetime: what a plain allocation of the graph needs.
+    public let liveTensorPeakBytes: Int
 
-    private let steps: [(operatorIndex: Int, outputs: [Int], step: any KernelStep)]
+    let steps: [PlannedStep]
+    let plan: MemoryPlan
     private let constants: [Int: AlignedBuffer]
-    private let arena: AlignedBuffer
-    private let arenaOffsets: [Int: Int]
-    private let memory: TensorMemory
+    let arena: AlignedBuffer
+    let memory: TensorMemory
 
-    public init(model: TFLiteModel, memoryLimit: Int = Interpreter.defaultMemoryLimit) throws(RuntimeError) {
-        let graph = try GraphBuilder(model: model, memoryLimit: memoryLimit)
+    public init(model: TFLiteModel, options: Options = Options()) throws(RuntimeError) {
+        let graph = try GraphBuilder(model: model, memoryLimit: options.memoryLimit)
         self.model = model
+        self.options = options
         tensors = graph.tensors
         inputs = graph.inputs.map { graph.tensors[$0] }
         outputs = graph.outputs.map { graph.tensors[$0] }
         operators = graph.summaries
-        steps = graph.steps
         constants = graph.constants
+        liveTensorPeakBytes = Self.livePeak(steps: graph.steps, tensors: graph.tensors, inputs: graph.inputs,
+                                            outputs: graph.outputs, constants: Set(graph.constants.keys))
 
-        // Every tensor a step writes, and every input, gets its own region for now.
-        var offsets: [Int: Int] = [:]
-        var size = 0
-        func place(_ tensor: Int) throws(RuntimeError) {
-            guard offsets[tensor] == nil, graph.constants[tensor] == nil else { return }
-            offsets[tensor] = size
-            size += (graph.tensors[tensor].byteCount + 63) & ~63
-            guard size <= memoryLimit else { throw .tooLarge(what: "activation arena", bytes: size, limit: memoryLimit) }
+        if options.preserveAllTensors {
+            steps = graph.steps
+            plan = MemoryPlan.separate(steps: steps, tensors: tensors, inputs: graph.inputs)
+        } else {
+            let elimination = CopyElimination(steps: graph.steps, tensors: graph.tensors,
+                                              constants: Set(graph.constants.keys), graphOutputs: Set(graph.outputs))
+            steps = elimination.steps
+            plan = MemoryPlan.shared(steps: steps, tensors: tensors, inputs: graph.inputs, outputs: graph.outputs,
+                                     constants: Set(graph.constants.keys), aliases: elimination.aliases, allowInPlace: true)
         }
-        for input in graph.inputs { try place(input) }
-        for step in graph.steps {
-            for output in step.outputs { try place(output) }
+        guard plan.arenaBytes <= options.memoryLimit else {
+            throw .tooLarge(what: "activation arena", bytes: plan.arenaBytes, limit: options.memoryLimit)
         }
-        arena = AlignedBuffer(byteCount: size)
-        arenaOffsets = offsets
-
+        arena = AlignedBuffer(byteCount: plan.arenaBytes)
         var pointers = [UnsafeMutableRawPointer?](repeating: nil, count: graph.tensors.count)
         for (tensor, buffer) in graph.constants { pointers[tensor] = buffer.pointer }
-        for (tensor, offset) in offsets { pointers[tensor] = arena.pointer + offset }
-        memory = TensorMemory(pointers: pointers)
+        for (tensor, offset) in plan.offsets { pointers[tensor] = arena.pointer + offset }
+        memory = TensorMemory(pointers: pointers, scratch: arena.pointer + plan.scratchOffset)
     }
 
     /// Copies raw little-endian bytes into input `index`.
@@ -71,7 +90,7 @@ public final class Interpreter {
         destination.copyBytes(from: bytes)
     }
 
-    /// The writable bytes of input `index`, to fill in place.
+    /// The writable bytes of input `index`, to fill in place before each `invoke()`.
     public func input(_ index: Int = 0) -> UnsafeMutableRawBufferPointer {
         let tensor = inputs[index]
         return UnsafeMutableRawBufferPointer(start: memory[tensor.index], count: tensor.byteCount)
@@ -79,7 +98,30 @@ public final class Interpreter {
 
     /// Runs every step once.
     public func invoke() {
-        for (_, _, step) in steps { step.run(memory) }
+        for (index, step) in steps.enumerated() {
+            if plan.inPlaceSteps.contains(index), let pixelwise = step.kernel as? PixelwiseStep {
+                runInPlace(pixelwise)
+            } else {
+                step.kernel.run(memory)
+            }
+        }
+    }
+
+    /// Runs a step whose output shares its input's memory: each piece of input is copied to the
+    /// scratch area first, and pieces go from the end when the output is larger, so no input is
+    /// overwritten before it is read.
+    private func runInPlace(_ step: PixelwiseStep) {
+        let pieceUnits = MemoryPlan.pieceUnits(step)
+        let piece = memory.scratch! + (plan.scratchBytes - pieceUnits * step.inputUnitBytes)
+        let input = memory[step.inputTensor]
+        let output = memory[step.outputTensor]
+        var starts = Array(stride(from: 0, to: step.unitCount, by: pieceUnits))
+        if step.outputUnitBytes > step.inputUnitBytes { starts.reverse() }
+        for start in starts {
+            let units = start..<min(start + pieceUnits, step.unitCount)
+            piece.copyMemory(from: input + start * step.inputUnitBytes, byteCount: units.count * step.inputUnitBytes)
+            step.run(units: units, input: piece, output: output + start * step.outputUnitBytes, memory: memory)
+        }
     }
 
     /// The bytes of output `index` after `invoke()`.
@@ -88,11 +130,31 @@ public final class Interpreter {
         return UnsafeRawBufferPointer(start: memory[tensor.index], count: tensor.byteCount)
     }
 
-    /// The current bytes of any tensor: constants, folded values, or the activations of the last
-    /// run; nil for a tensor that never holds data (an unused or omitted tensor).
+    /// The bytes of a tensor after a run: constants, folded values and outputs always; every
+    /// other tensor only with `preserveAllTensors` (otherwise its memory is shared). Nil when the
+    /// tensor holds no data.
     public func tensorData(_ index: Int) throws(RuntimeError) -> UnsafeRawBufferPointer? {
         guard index >= 0, index < tensors.count else { throw .noSuchTensor(index: index, count: tensors.count) }
-        guard let pointer = memory.pointers[index] else { return nil }
+        let readable = options.preserveAllTensors || constants[index] != nil || outputs.contains { $0.index == index }
+        guard readable, let pointer = memory.pointers[index] else { return nil }
         return UnsafeRawBufferPointer(start: pointer, count: tensors[index].byteCount)
+    }
+
+    /// The largest sum of bytes of tensors live at one step, each in its own buffer.
+    private static func livePeak(steps: [PlannedStep], tensors: [TensorInfo], inputs: [Int], outputs: [Int],
+                                 constants: Set<Int>) -> Int {
+        var born: [Int: Int] = [:]
+        var lastRead: [Int: Int] = [:]
+        for input in inputs { born[input] = -1 }
+        for (index, step) in steps.enumerated() {
+            for output in step.outputs where born[output] == nil { born[output] = index }
+            for input in step.inputs { lastRead[input] = index }
+        }
+        for output in outputs { lastRead[output] = steps.count }
+        return steps.indices.map { index in
+            born.filter { tensor, birth in
+                !constants.contains(tensor) && birth <= index && (lastRead[tensor] ?? birth) >= index
+            }.keys.reduce(0) { $0 + tensors[$1].byteCount }
+        }.max() ?? 0
     }
 }

@@ -1,6 +1,15 @@
-/// The data pointer of every tensor during a run, indexed by tensor index.
+import TFLiteFormat
+
+/// The data pointer of every tensor during a run, indexed by tensor index, and the arena's
+/// scratch area shared by all steps.
 struct TensorMemory {
     let pointers: [UnsafeMutableRawPointer?]
+    let scratch: UnsafeMutableRawPointer?
+
+    init(pointers: [UnsafeMutableRawPointer?], scratch: UnsafeMutableRawPointer? = nil) {
+        self.pointers = pointers
+        self.scratch = scratch
+    }
 
     subscript(_ tensor: Int) -> UnsafeMutableRawPointer {
         // The planner gives every tensor a step touches a buffer before any step runs.
@@ -15,7 +24,39 @@ struct TensorMemory {
 
 /// One prepared operator: kernel parameters fixed at load time, tensors named by index.
 protocol KernelStep {
+    /// Bytes of `TensorMemory.scratch` that `run` uses.
+    var scratchBytes: Int { get }
     func run(_ memory: TensorMemory)
+}
+
+extension KernelStep {
+    var scratchBytes: Int { 0 }
+}
+
+/// A step whose output unit `i` (an element, a pixel, a row) depends only on its input unit `i`:
+/// it can process its tensor a piece at a time, which lets the planner run it in place.
+protocol PixelwiseStep: KernelStep {
+    var inputTensor: Int { get }
+    var outputTensor: Int { get }
+    var unitCount: Int { get }
+    var inputUnitBytes: Int { get }
+    var outputUnitBytes: Int { get }
+    /// Processes `units`; `input` and `output` point at unit `units.lowerBound`.
+    func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory)
+}
+
+extension PixelwiseStep {
+    func run(_ memory: TensorMemory) {
+        run(units: 0..<unitCount, input: memory[inputTensor], output: memory[outputTensor], memory: memory)
+    }
+}
+
+/// A convolution that can read the unpadded input of a PAD and treat the padding as implicit,
+/// which removes the padded copy from memory.
+protocol PaddingAbsorbingStep: KernelStep {
+    /// Zero for float32, the input zero point for quantized inputs: what skipped taps stand for.
+    var implicitPaddingValue: Int32 { get }
+    func absorbingPadding(input: Int, height: Int, width: Int, top: Int, left: Int) -> any KernelStep
 }
 
 /// What preparing an operator produces.
@@ -28,4 +69,13 @@ struct PreparedOperator {
     var macs = 0
     /// Bytes of constant weights and biases the operator reads (convolutions only).
     var weightBytes = 0
+}
+
+/// A step of the execution plan with the tensors it reads and writes.
+struct PlannedStep {
+    var operatorIndex: Int
+    var code: BuiltinOperator
+    var inputs: [Int]
+    var outputs: [Int]
+    var kernel: any KernelStep
 }

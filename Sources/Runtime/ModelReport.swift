@@ -34,7 +34,10 @@ public struct ModelReport: Codable, Equatable, Sendable {
         public var tensorCount: Int
         public var operatorCount: Int
         public var foldedOperatorCount: Int
+        /// The planned activation arena: input, output, intermediate tensors and scratch.
         public var arenaBytes: Int
+        /// What giving each tensor its own buffer for its lifetime would need at the busiest step.
+        public var liveTensorPeakBytes: Int
     }
 
     public var inputs: [TensorEntry]
@@ -66,6 +69,7 @@ public struct ModelReport: Codable, Equatable, Sendable {
             weightBytes: executed.reduce(0) { $0 + $1.weightBytes },
             constantBytes: constantBuffers.reduce(0) { $0 + interpreter.model.buffers[Int($1)].data.count },
             tensorCount: interpreter.tensors.count, operatorCount: operators.count,
-            foldedOperatorCount: operators.count - executed.count, arenaBytes: interpreter.arenaBytes)
+            foldedOperatorCount: operators.count - executed.count, arenaBytes: interpreter.arenaBytes,
+            liveTensorPeakBytes: interpreter.liveTensorPeakBytes)
     }
 }

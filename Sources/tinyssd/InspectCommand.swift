@@ -59,7 +59,8 @@ struct Inspect: ParsableCommand {
         lines.append("  constant bytes  \(grouped(t.constantBytes)) (\(String(format: "%.2f", Double(t.constantBytes) / 1024)) KiB, every constant buffer)")
         lines.append("  tensors         \(t.tensorCount)")
         lines.append("  operators       \(t.operatorCount) (\(t.foldedOperatorCount) folded at load time)")
-        lines.append("  arena bytes     \(grouped(t.arenaBytes)) (\(String(format: "%.2f", Double(t.arenaBytes) / 1024)) KiB, no reuse yet)")
+        lines.append("  arena bytes     \(grouped(t.arenaBytes)) (\(String(format: "%.2f", Double(t.arenaBytes) / 1024)) KiB: input, output, activations and scratch)")
+        lines.append("  live peak       \(grouped(t.liveTensorPeakBytes)) (\(String(format: "%.2f", Double(t.liveTensorPeakBytes) / 1024)) KiB if each tensor had its own buffer for its lifetime)")
         return lines.joined(separator: "\n")
     }
 }

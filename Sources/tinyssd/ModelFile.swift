@@ -36,10 +36,10 @@ func writeFile(_ path: String, _ bytes: some Sequence<UInt8>) throws {
 }
 
 /// Loads and prepares a model, naming the file in any error.
-func loadInterpreter(_ path: String) throws -> Interpreter {
+func loadInterpreter(_ path: String, options: Interpreter.Options = Interpreter.Options()) throws -> Interpreter {
     let bytes = try readFile(path)
     do {
-        return try Interpreter(model: try TFLiteModel(bytes: bytes))
+        return try Interpreter(model: try TFLiteModel(bytes: bytes), options: options)
     } catch let error as TFLiteFormatError {
         throw FileError.invalidModel(path: path, reason: error.description)
     } catch let error as RuntimeError {

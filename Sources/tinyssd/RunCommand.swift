@@ -26,7 +26,7 @@ struct Run: ParsableCommand {
     var dumpDirectory: String?
 
     func run() throws {
-        let interpreter = try loadInterpreter(model)
+        let interpreter = try loadInterpreter(model, options: Interpreter.Options(preserveAllTensors: dumpDirectory != nil))
         guard interpreter.inputs.count == 1, interpreter.outputs.count == 1 else {
             throw ValidationError("\(model) has \(interpreter.inputs.count) inputs and \(interpreter.outputs.count) outputs; run handles models with one of each")
         }

@@ -150,62 +150,122 @@ private func prepareAnyConvolution(
     let g = try convolutionGeometry(context, input: input, filterHeight: filter.shape[1], filterWidth: filter.shape[2],
                                     outputChannels: channels, padding: padding, strideHeight: stride.0,
                                     strideWidth: stride.1, dilationHeight: dilation.0, dilationWidth: dilation.1)
-    let step: any KernelStep
+    let arithmetic: ConvolutionArithmetic
     if input.type == .int8 {
-        let q = try ConvolutionQuantization(context, input: input, filter: filter, output: output, channels: channels,
-                                            channelDimension: depthwise ? 3 : 0, activation: activation)
-        step = ConvolutionInt8Step(kind: kind, geometry: g, quantization: q, input: input.index, filter: filter.index,
-                                   bias: bias, output: output.index)
+        arithmetic = .int8(try ConvolutionQuantization(context, input: input, filter: filter, output: output, channels: channels,
+                                                       channelDimension: depthwise ? 3 : 0, activation: activation))
     } else {
         guard let (low, high) = activationRange(activation) else {
             throw context.error("fused activation \(activation) is not supported")
         }
-        step = ConvolutionFloatStep(kind: kind, geometry: g, activationMin: low, activationMax: high,
-                                    input: input.index, filter: filter.index, bias: bias, output: output.index)
+        arithmetic = .float(activationMin: low, activationMax: high)
     }
+    let isPointwise = !depthwise && g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1
+        && g.strideWidth == 1 && g.padTop == 0 && g.padLeft == 0
+    let step: any KernelStep = isPointwise
+        ? PointwiseConvolutionStep(geometry: g, arithmetic: arithmetic, input: input.index, filter: filter.index,
+                                   bias: bias, output: output.index)
+        : ConvolutionStep(kind: kind, geometry: g, arithmetic: arithmetic, input: input.index, filter: filter.index,
+                          bias: bias, output: output.index)
     let weightBytes = try context.constantBytes(1) + (bias == nil ? 0 : context.constantBytes(2))
     return PreparedOperator(outputShapes: [[g.batches, g.outputHeight, g.outputWidth, channels]], step: step,
                             macs: depthwise ? g.depthwiseMACs : g.convolutionMACs, weightBytes: weightBytes)
 }
 
-struct ConvolutionInt8Step: KernelStep {
-    let kind: ConvolutionKind
-    let geometry: ConvolutionGeometry
-    let quantization: ConvolutionQuantization
-    let input: Int, filter: Int, bias: Int?, output: Int
+/// How a convolution turns accumulators into outputs.
+enum ConvolutionArithmetic {
+    case int8(ConvolutionQuantization)
+    case float(activationMin: Float, activationMax: Float)
 
-    func run(_ memory: TensorMemory) {
+    var elementSize: Int {
+        if case .int8 = self { return 1 }
+        return 4
+    }
+}
+
+/// Runs the reference kernel of a (depthwise) convolution for `geometry` on the given pointers.
+private func runConvolution(
+    _ kind: ConvolutionKind, _ g: ConvolutionGeometry, _ arithmetic: ConvolutionArithmetic,
+    input: UnsafeRawPointer, filter: UnsafeRawPointer, bias: UnsafeRawPointer?, output: UnsafeMutableRawPointer
+) {
+    switch arithmetic {
+    case .int8(let quantization):
         quantization.withKernelParameters { q in
-            let bias = bias.map { memory.int32($0) }
+            let x = input.assumingMemoryBound(to: Int8.self)
+            let w = filter.assumingMemoryBound(to: Int8.self)
+            let b = bias?.assumingMemoryBound(to: Int32.self)
+            let y = output.assumingMemoryBound(to: Int8.self)
             switch kind {
             case .regular:
-                convolutionInt8Reference(geometry, q, input: memory.int8(input), filter: memory.int8(filter),
-                                         bias: bias, output: memory.int8(output))
+                convolutionInt8Reference(g, q, input: x, filter: w, bias: b, output: y)
             case .depthwise(let multiplier):
-                depthwiseConvolutionInt8Reference(geometry, depthMultiplier: multiplier, q, input: memory.int8(input),
-                                                  filter: memory.int8(filter), bias: bias, output: memory.int8(output))
+                depthwiseConvolutionInt8Reference(g, depthMultiplier: multiplier, q, input: x, filter: w, bias: b, output: y)
             }
+        }
+    case .float(let low, let high):
+        let x = input.assumingMemoryBound(to: Float.self)
+        let w = filter.assumingMemoryBound(to: Float.self)
+        let b = bias?.assumingMemoryBound(to: Float.self)
+        let y = output.assumingMemoryBound(to: Float.self)
+        switch kind {
+        case .regular:
+            convolutionFloatReference(g, input: x, filter: w, bias: b, activationMin: low, activationMax: high, output: y)
+        case .depthwise(let multiplier):
+            depthwiseConvolutionFloatReference(g, depthMultiplier: multiplier, input: x, filter: w, bias: b,
+                                               activationMin: low, activationMax: high, output: y)
         }
     }
 }
 
-struct ConvolutionFloatStep: KernelStep {
+/// A CONV_2D or DEPTHWISE_CONV_2D with a spatial window.
+struct ConvolutionStep: PaddingAbsorbingStep {
     let kind: ConvolutionKind
     let geometry: ConvolutionGeometry
-    let activationMin: Float, activationMax: Float
+    let arithmetic: ConvolutionArithmetic
     let input: Int, filter: Int, bias: Int?, output: Int
 
     func run(_ memory: TensorMemory) {
-        let bias = bias.map { memory.float($0) }
-        switch kind {
-        case .regular:
-            convolutionFloatReference(geometry, input: memory.float(input), filter: memory.float(filter), bias: bias,
-                                      activationMin: activationMin, activationMax: activationMax,
-                                      output: memory.float(output))
-        case .depthwise(let multiplier):
-            depthwiseConvolutionFloatReference(geometry, depthMultiplier: multiplier, input: memory.float(input),
-                                               filter: memory.float(filter), bias: bias, activationMin: activationMin,
-                                               activationMax: activationMax, output: memory.float(output))
-        }
+        runConvolution(kind, geometry, arithmetic, input: memory[input], filter: memory[filter],
+                       bias: bias.map { memory[$0] }, output: memory[output])
+    }
+
+    var implicitPaddingValue: Int32 {
+        if case .int8(let q) = arithmetic { return -q.inputOffset }
+        return 0
+    }
+
+    func absorbingPadding(input newInput: Int, height: Int, width: Int, top: Int, left: Int) -> any KernelStep {
+        var g = geometry
+        g.inputHeight = height
+        g.inputWidth = width
+        g.padTop += top
+        g.padLeft += left
+        return ConvolutionStep(kind: kind, geometry: g, arithmetic: arithmetic, input: newInput, filter: filter,
+                               bias: bias, output: output)
+    }
+}
+
+/// A 1x1, stride-1 CONV_2D: each output pixel depends only on its input pixel, so it can run in
+/// place over part of the image at a time.
+struct PointwiseConvolutionStep: PixelwiseStep {
+    let geometry: ConvolutionGeometry
+    let arithmetic: ConvolutionArithmetic
+    let input: Int, filter: Int, bias: Int?, output: Int
+
+    var inputTensor: Int { input }
+    var outputTensor: Int { output }
+    var unitCount: Int { geometry.batches * geometry.outputHeight * geometry.outputWidth }
+    var inputUnitBytes: Int { geometry.inputChannels * arithmetic.elementSize }
+    var outputUnitBytes: Int { geometry.outputChannels * arithmetic.elementSize }
+
+    func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
+        // A row of `units.count` pixels is the same computation as any part of the image.
+        var g = geometry
+        g.batches = 1
+        g.inputHeight = 1
+        g.outputHeight = 1
+        g.inputWidth = units.count
+        g.outputWidth = units.count
+        runConvolution(.regular, g, arithmetic, input: input, filter: memory[filter], bias: bias.map { memory[$0] }, output: output)
     }
 }

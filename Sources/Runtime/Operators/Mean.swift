@@ -50,8 +50,7 @@ func prepareMean(_ context: OperatorContext) throws(RuntimeError) -> PreparedOpe
     let multiplier = Int32(truncatingIfNeeded: (Int64(base.multiplier) << Int64(max(shift, 0))) / Int64(reducedCount))
     let step = MeanInt8Step(inputShape: input.shape, outputStrides: outputStrides, outputCount: outputCount,
                             reducedCount: reducedCount, inputZeroPoint: inputQ.zeroPoint, outputZeroPoint: outputQ.zeroPoint,
-                            multiplier: multiplier, shift: base.shift - Int32(shift),
-                            sums: AlignedBuffer(byteCount: outputCount * 4), input: input.index, output: output.index)
+                            multiplier: multiplier, shift: base.shift - Int32(shift), input: input.index, output: output.index)
     return PreparedOperator(outputShapes: [outputShape], step: step)
 }
 
@@ -68,8 +67,10 @@ struct MeanInt8Step: KernelStep {
     let inputShape: [Int], outputStrides: [Int]
     let outputCount: Int, reducedCount: Int
     let inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32
-    let sums: AlignedBuffer
     let input: Int, output: Int
+
+    /// The int32 sums live in the arena's scratch area.
+    var scratchBytes: Int { outputCount * 4 }
 
     func run(_ memory: TensorMemory) {
         inputShape.withUnsafeBufferPointer { dims in
@@ -77,7 +78,7 @@ struct MeanInt8Step: KernelStep {
                 meanInt8(inputDims: dims, outputStrides: strides, outputCount: outputCount, reducedCount: reducedCount,
                          inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint, multiplier: multiplier,
                          shift: shift, input: memory.int8(input),
-                         sums: sums.pointer.assumingMemoryBound(to: Int32.self), output: memory.int8(output))
+                         sums: memory.scratch!.assumingMemoryBound(to: Int32.self), output: memory.int8(output))
             }
         }
     }

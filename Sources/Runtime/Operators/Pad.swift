@@ -36,6 +36,12 @@ struct PadStep: KernelStep {
     let value: [UInt8]
     let input: Int, output: Int
 
+    /// The padding value as a number: an int8 value, or 0 when every byte is zero.
+    var paddingValue: Int32? {
+        if value.allSatisfy({ $0 == 0 }) { return 0 }
+        return elementSize == 1 ? Int32(Int8(bitPattern: value[0])) : nil
+    }
+
     func run(_ memory: TensorMemory) {
         inputShape.withUnsafeBufferPointer { inputDims in
             padBefore.withUnsafeBufferPointer { before in

@@ -52,57 +52,85 @@ func prepareDequantize(_ context: OperatorContext) throws(RuntimeError) -> Prepa
     return PreparedOperator(outputShapes: [input.shape], step: step)
 }
 
-struct RequantizeStep: KernelStep {
+struct RequantizeStep: PixelwiseStep {
     let count: Int
     let inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32
     let inputType: TensorType, outputType: TensorType
     let input: Int, output: Int
 
-    func run(_ memory: TensorMemory) {
-        switch (inputType, outputType) {
-        case (.uint8, .int8): run(memory.uint8(input), memory.int8(output))
-        case (.int8, .uint8): run(memory.int8(input), memory.uint8(output))
-        case (.uint8, _): run(memory.uint8(input), memory.uint8(output))
-        default: run(memory.int8(input), memory.int8(output))
-        }
-    }
+    var inputTensor: Int { input }
+    var outputTensor: Int { output }
+    var unitCount: Int { count }
+    var inputUnitBytes: Int { 1 }
+    var outputUnitBytes: Int { 1 }
 
-    private func run<In: FixedWidthInteger, Out: FixedWidthInteger>(_ x: UnsafeMutablePointer<In>, _ y: UnsafeMutablePointer<Out>) {
-        requantize(count: count, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
-                   multiplier: multiplier, shift: shift, input: x, output: y)
+    func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
+        // The rounding of a value depends on whether it falls in the tensor's leading blocks of 16.
+        let tiesUp = min(max(count / 16 * 16 - units.lowerBound, 0), units.count)
+        func run<In: FixedWidthInteger, Out: FixedWidthInteger>(_: In.Type, _: Out.Type) {
+            requantize(count: units.count, tiesUpCount: tiesUp, inputZeroPoint: inputZeroPoint,
+                       outputZeroPoint: outputZeroPoint, multiplier: multiplier, shift: shift,
+                       input: input.assumingMemoryBound(to: In.self), output: output.assumingMemoryBound(to: Out.self))
+        }
+        switch (inputType, outputType) {
+        case (.uint8, .int8): run(UInt8.self, Int8.self)
+        case (.int8, .uint8): run(Int8.self, UInt8.self)
+        case (.uint8, _): run(UInt8.self, UInt8.self)
+        default: run(Int8.self, Int8.self)
+        }
     }
 }
 
-struct QuantizeFloatStep: KernelStep {
+struct QuantizeFloatStep: PixelwiseStep {
     let count: Int
     let scale: Float, zeroPoint: Int32
     let outputType: TensorType
     let input: Int, output: Int
 
-    func run(_ memory: TensorMemory) {
+    var inputTensor: Int { input }
+    var outputTensor: Int { output }
+    var unitCount: Int { count }
+    var inputUnitBytes: Int { 4 }
+    var outputUnitBytes: Int { 1 }
+
+    func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
+        let x = input.assumingMemoryBound(to: Float.self)
         if outputType == .uint8 {
-            quantizeFloat(count: count, scale: scale, zeroPoint: zeroPoint, input: memory.float(input), output: memory.uint8(output))
+            quantizeFloat(count: units.count, scale: scale, zeroPoint: zeroPoint, input: x,
+                          output: output.assumingMemoryBound(to: UInt8.self))
         } else {
-            quantizeFloat(count: count, scale: scale, zeroPoint: zeroPoint, input: memory.float(input), output: memory.int8(output))
+            quantizeFloat(count: units.count, scale: scale, zeroPoint: zeroPoint, input: x,
+                          output: output.assumingMemoryBound(to: Int8.self))
         }
     }
 }
 
-struct DequantizeStep: KernelStep {
+struct DequantizeStep: PixelwiseStep {
     let count: Int
     let scale: Float, zeroPoint: Int32
     let inputType: TensorType
     let input: Int, output: Int
 
-    func run(_ memory: TensorMemory) {
+    var inputTensor: Int { input }
+    var outputTensor: Int { output }
+    var unitCount: Int { count }
+    var inputUnitBytes: Int { inputType.byteSize ?? 1 }
+    var outputUnitBytes: Int { 4 }
+
+    func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
+        // Values in the tensor's leading blocks of 8 take LiteRT's float form, the tail its double form.
+        let blocked = min(max(count / 8 * 8 - units.lowerBound, 0), units.count)
+        let y = output.assumingMemoryBound(to: Float.self)
         switch inputType {
         case .uint8:
-            dequantize(count: count, scale: scale, zeroPoint: zeroPoint, input: memory.uint8(input), output: memory.float(output))
+            dequantize(count: units.count, blockedCount: blocked, scale: scale, zeroPoint: zeroPoint,
+                       input: input.assumingMemoryBound(to: UInt8.self), output: y)
         case .int16:
-            dequantize(count: count, scale: scale, zeroPoint: zeroPoint,
-                       input: memory[input].assumingMemoryBound(to: Int16.self), output: memory.float(output))
+            dequantize(count: units.count, blockedCount: blocked, scale: scale, zeroPoint: zeroPoint,
+                       input: input.assumingMemoryBound(to: Int16.self), output: y)
         default:
-            dequantize(count: count, scale: scale, zeroPoint: zeroPoint, input: memory.int8(input), output: memory.float(output))
+            dequantize(count: units.count, blockedCount: blocked, scale: scale, zeroPoint: zeroPoint,
+                       input: input.assumingMemoryBound(to: Int8.self), output: y)
         }
     }
 }

@@ -36,26 +36,40 @@ func prepareSoftmax(_ context: OperatorContext) throws(RuntimeError) -> Prepared
     return PreparedOperator(outputShapes: [input.shape], step: step)
 }
 
-struct SoftmaxInt8Step: KernelStep {
+struct SoftmaxInt8Step: PixelwiseStep {
     let rows: Int, depth: Int
     let table: [Float]
     let outputScale: Float, outputZeroPoint: Int32
     let input: Int, output: Int
 
-    func run(_ memory: TensorMemory) {
+    var inputTensor: Int { input }
+    var outputTensor: Int { output }
+    var unitCount: Int { rows }
+    var inputUnitBytes: Int { depth }
+    var outputUnitBytes: Int { depth }
+
+    func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
         table.withUnsafeBufferPointer { table in
-            softmaxInt8(rows: rows, depth: depth, table: table.baseAddress!, outputScale: outputScale,
-                        outputZeroPoint: outputZeroPoint, input: memory.int8(input), output: memory.int8(output))
+            softmaxInt8(rows: units.count, depth: depth, table: table.baseAddress!, outputScale: outputScale,
+                        outputZeroPoint: outputZeroPoint, input: input.assumingMemoryBound(to: Int8.self),
+                        output: output.assumingMemoryBound(to: Int8.self))
         }
     }
 }
 
-struct SoftmaxFloatStep: KernelStep {
+struct SoftmaxFloatStep: PixelwiseStep {
     let rows: Int, depth: Int
     let beta: Float
     let input: Int, output: Int
 
-    func run(_ memory: TensorMemory) {
-        softmaxFloat(rows: rows, depth: depth, beta: beta, input: memory.float(input), output: memory.float(output))
+    var inputTensor: Int { input }
+    var outputTensor: Int { output }
+    var unitCount: Int { rows }
+    var inputUnitBytes: Int { depth * 4 }
+    var outputUnitBytes: Int { depth * 4 }
+
+    func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
+        softmaxFloat(rows: units.count, depth: depth, beta: beta, input: input.assumingMemoryBound(to: Float.self),
+                     output: output.assumingMemoryBound(to: Float.self))
     }
 }
