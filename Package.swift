@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "TinySSD",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tinyssd", targets: ["tinyssd"]),
         .library(name: "TFLiteFormat", targets: ["TFLiteFormat"]),

@@ -22,10 +22,13 @@ public final class Interpreter {
         public var preserveAllTensors = false
         /// The most bytes of constants, and of activations, a model may need.
         public var memoryLimit = 1 << 30
+        /// Threads that share each large step (the caller's included). Results do not depend on it.
+        public var threads = 1
 
-        public init(preserveAllTensors: Bool = false, memoryLimit: Int = 1 << 30) {
+        public init(preserveAllTensors: Bool = false, memoryLimit: Int = 1 << 30, threads: Int = 1) {
             self.preserveAllTensors = preserveAllTensors
             self.memoryLimit = memoryLimit
+            self.threads = threads
         }
     }
 
@@ -48,6 +51,7 @@ public final class Interpreter {
     private let constants: [Int: AlignedBuffer]
     let arena: AlignedBuffer
     let memory: TensorMemory
+    private let workers: WorkerPool
 
     public init(model: TFLiteModel, options: Options = Options()) throws(RuntimeError) {
         let graph = try GraphBuilder(model: model, memoryLimit: options.memoryLimit)
@@ -79,6 +83,7 @@ public final class Interpreter {
         for (tensor, buffer) in graph.constants { pointers[tensor] = buffer.pointer }
         for (tensor, offset) in plan.offsets { pointers[tensor] = arena.pointer + offset }
         memory = TensorMemory(pointers: pointers, scratch: arena.pointer + plan.scratchOffset)
+        workers = WorkerPool(threads: options.threads)
     }
 
     /// Copies raw little-endian bytes into input `index`.
@@ -98,9 +103,15 @@ public final class Interpreter {
 
     /// Runs every step once.
     public func invoke() {
+        let memory = self.memory
+        let threads = workers.threadCount
         for (index, step) in steps.enumerated() {
             if plan.inPlaceSteps.contains(index), let pixelwise = step.kernel as? PixelwiseStep {
                 runInPlace(pixelwise)
+            } else if threads > 1, let partitioned = step.kernel as? RowPartitionedStep, partitioned.rowCount >= threads {
+                workers.run { part in
+                    partitioned.run(memory, rows: WorkerPool.slice(partitioned.rowCount, part: part, of: threads))
+                }
             } else {
                 step.kernel.run(memory)
             }

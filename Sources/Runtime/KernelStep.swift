@@ -1,8 +1,8 @@
 import TFLiteFormat
 
 /// The data pointer of every tensor during a run, indexed by tensor index, and the arena's
-/// scratch area shared by all steps.
-struct TensorMemory {
+/// scratch area shared by all steps. Threads of one step write disjoint parts of it.
+struct TensorMemory: @unchecked Sendable {
     let pointers: [UnsafeMutableRawPointer?]
     let scratch: UnsafeMutableRawPointer?
 
@@ -23,7 +23,7 @@ struct TensorMemory {
 }
 
 /// One prepared operator: kernel parameters fixed at load time, tensors named by index.
-protocol KernelStep {
+protocol KernelStep: Sendable {
     /// Bytes of `TensorMemory.scratch` that `run` uses.
     var scratchBytes: Int { get }
     func run(_ memory: TensorMemory)
@@ -33,9 +33,15 @@ extension KernelStep {
     var scratchBytes: Int { 0 }
 }
 
+/// A step whose output splits into rows computed independently, so threads can share it.
+protocol RowPartitionedStep: KernelStep {
+    var rowCount: Int { get }
+    func run(_ memory: TensorMemory, rows: Range<Int>)
+}
+
 /// A step whose output unit `i` (an element, a pixel, a row) depends only on its input unit `i`:
 /// it can process its tensor a piece at a time, which lets the planner run it in place.
-protocol PixelwiseStep: KernelStep {
+protocol PixelwiseStep: RowPartitionedStep {
     var inputTensor: Int { get }
     var outputTensor: Int { get }
     var unitCount: Int { get }
@@ -47,7 +53,14 @@ protocol PixelwiseStep: KernelStep {
 
 extension PixelwiseStep {
     func run(_ memory: TensorMemory) {
-        run(units: 0..<unitCount, input: memory[inputTensor], output: memory[outputTensor], memory: memory)
+        run(memory, rows: 0..<unitCount)
+    }
+
+    var rowCount: Int { unitCount }
+
+    func run(_ memory: TensorMemory, rows units: Range<Int>) {
+        run(units: units, input: memory[inputTensor] + units.lowerBound * inputUnitBytes,
+            output: memory[outputTensor] + units.lowerBound * outputUnitBytes, memory: memory)
     }
 }
 

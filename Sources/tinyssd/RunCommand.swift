@@ -21,12 +21,16 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the raw output tensor.", valueName: "file"))
     var output: String
 
+    @Option(help: "Threads sharing each large operator (results do not depend on it).")
+    var threads = 1
+
     @Option(name: .customLong("dump-tensors"),
             help: ArgumentHelp("Directory to write every tensor of the run into.", valueName: "dir"))
     var dumpDirectory: String?
 
     func run() throws {
-        let interpreter = try loadInterpreter(model, options: Interpreter.Options(preserveAllTensors: dumpDirectory != nil))
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+        let interpreter = try loadInterpreter(model, options: Interpreter.Options(preserveAllTensors: dumpDirectory != nil, threads: threads))
         guard interpreter.inputs.count == 1, interpreter.outputs.count == 1 else {
             throw ValidationError("\(model) has \(interpreter.inputs.count) inputs and \(interpreter.outputs.count) outputs; run handles models with one of each")
         }

@@ -40,9 +40,10 @@ import TFLiteFormat
         [UInt8](try Data(contentsOf: Fixtures.goldenDirectory(size: size).appendingPathComponent(file)))
     }
 
-    @Test(arguments: Fixtures.modelSizes)
-    func everyCaseMatchesByteForByte(size: Int) throws {
-        guard let (interpreter, manifest) = try Self.load(size: size) else { return }
+    /// Runs inside the planned arena (no other activation memory), with one thread and with three.
+    @Test(arguments: Fixtures.modelSizes, [1, 3])
+    func everyCaseMatchesByteForByte(size: Int, threads: Int) throws {
+        guard let (interpreter, manifest) = try Self.load(size: size, options: Interpreter.Options(threads: threads)) else { return }
         #expect(manifest.cases.count == 7)
         for golden in manifest.cases {
             try interpreter.setInput(Self.read(size, golden.input))
@@ -50,7 +51,7 @@ import TFLiteFormat
             let expected = try Self.read(size, golden.output)
             let ours = Array(interpreter.output())
             let differing = zip(ours, expected).filter { $0 != $1 }.count + abs(ours.count - expected.count)
-            #expect(differing == 0, "\(size) \(golden.name): \(differing) of \(expected.count) output bytes differ")
+            #expect(differing == 0, "\(size) \(golden.name), \(threads) threads: \(differing) of \(expected.count) output bytes differ")
         }
     }
 

@@ -37,9 +37,9 @@ import TFLiteFormat
     }
 
     @Test(arguments: OperatorCase.all.map(\.name))
-    func sharedArenaGivesTheSameOutputsAsSeparateBuffers(name: String) throws {
+    func sharedArenaAndThreadsGiveTheSameOutputsAsSeparateBuffers(name: String) throws {
         let testCase = try #require(OperatorCase.all.first { $0.name == name })
-        let shared = try Interpreter(model: testCase.model)
+        let shared = try Interpreter(model: testCase.model, options: Interpreter.Options(threads: 3))
         let separate = try Interpreter(model: testCase.model, options: Interpreter.Options(preserveAllTensors: true))
         for interpreter in [shared, separate] {
             for (i, input) in testCase.inputs.enumerated() { try interpreter.setInput(input, index: i) }

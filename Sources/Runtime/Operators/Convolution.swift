@@ -218,7 +218,7 @@ private func runConvolution(
 }
 
 /// A CONV_2D or DEPTHWISE_CONV_2D with a spatial window.
-struct ConvolutionStep: PaddingAbsorbingStep {
+struct ConvolutionStep: PaddingAbsorbingStep, RowPartitionedStep {
     let kind: ConvolutionKind
     let geometry: ConvolutionGeometry
     let arithmetic: ConvolutionArithmetic
@@ -227,6 +227,20 @@ struct ConvolutionStep: PaddingAbsorbingStep {
     func run(_ memory: TensorMemory) {
         runConvolution(kind, geometry, arithmetic, input: memory[input], filter: memory[filter],
                        bias: bias.map { memory[$0] }, output: memory[output])
+    }
+
+    /// Output rows; a batch of several images is not split.
+    var rowCount: Int { geometry.batches == 1 ? geometry.outputHeight : 1 }
+
+    func run(_ memory: TensorMemory, rows: Range<Int>) {
+        guard geometry.batches == 1 else { return run(memory) }
+        // Output rows r0..<r1 are the whole computation with the window moved down r0 strides.
+        var g = geometry
+        g.outputHeight = rows.count
+        g.padTop -= rows.lowerBound * g.strideHeight
+        let rowBytes = g.outputWidth * g.outputChannels * arithmetic.elementSize
+        runConvolution(kind, g, arithmetic, input: memory[input], filter: memory[filter], bias: bias.map { memory[$0] },
+                       output: memory[output] + rows.lowerBound * rowBytes)
     }
 
     var implicitPaddingValue: Int32 {
