@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Int8Kernels", targets: ["Int8Kernels"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Detection", targets: ["Detection"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,8 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels"]),
         // Detection types, SSD output decoding, non-maximum suppression.
         .target(name: "Detection"),
+        // YOLO Darknet datasets and the model zoo's Pascal-VOC AP (plus COCO-style mAP).
+        .target(name: "Evaluation", dependencies: ["Detection"]),
         .executableTarget(
             name: "tinyssd",
             dependencies: [
@@ -39,5 +42,6 @@ let package = Package(
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
                     exclude: ["Resources"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Detection", "TestSupport"]),
     ]
 )
