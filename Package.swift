@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels"]),
         // Detection types, SSD output decoding, non-maximum suppression.
         .target(name: "Detection"),
+        // Our C wrappers over the system's libjpeg(-turbo) and libpng (Debian: libjpeg62-turbo-dev, libpng-dev).
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
         .executableTarget(
             name: "tinyssd",
             dependencies: [
