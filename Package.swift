@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Int8Kernels", targets: ["Int8Kernels"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Detection", targets: ["Detection"]),
+        .library(name: "ImageIO", targets: ["ImageIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +26,8 @@ let package = Package(
         .target(name: "Detection"),
         // Our C wrappers over the system's libjpeg(-turbo) and libpng (Debian: libjpeg62-turbo-dev, libpng-dev).
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+        // RGB images: JPEG/PNG files as OpenCV reads them, OpenCV's bilinear resize, drawing, plots.
+        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .executableTarget(
             name: "tinyssd",
             dependencies: [
@@ -38,5 +41,6 @@ let package = Package(
         .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
                     exclude: ["Resources"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Resources"]),
     ]
 )
