@@ -11,6 +11,7 @@ extension RGBImage {
     mutating func drawLine(from start: (Double, Double), to end: (Double, Double), color: RGBColor, thickness: Int,
                            clip: PixelRect?) {
         let area = (clip ?? bounds).intersection(bounds)
+        let thickness = min(thickness, width + height)
         guard thickness > 0, area.width > 0, area.height > 0,
               let (a, b) = Self.cut(start, end, to: area, margin: Double(thickness)) else { return }
         var x = Int(a.0.rounded()), y = Int(a.1.rounded())

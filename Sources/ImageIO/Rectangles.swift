@@ -15,7 +15,13 @@ extension RGBImage {
     /// An outline `thickness` pixels wide, drawn inside `rect` so a box never covers what is
     /// outside it; clipped to the image.
     public mutating func drawRectangle(_ rect: PixelRect, color: RGBColor, thickness: Int = 1) {
-        guard rect.width > 0, rect.height > 0, thickness > 0 else { return }
+        guard thickness > 0 else { return }
+        let thickness = min(thickness, width + height)
+        // Sides more than `thickness` outside the image are invisible anyway; cutting them there
+        // keeps the arithmetic below small.
+        let margin = PixelRect(x: -thickness, y: -thickness, width: width + 2 * thickness, height: height + 2 * thickness)
+        let rect = rect.intersection(margin)
+        guard rect.width > 0, rect.height > 0 else { return }
         let horizontal = min(thickness, (rect.height + 1) / 2), vertical = min(thickness, (rect.width + 1) / 2)
         fill(PixelRect(x: rect.x, y: rect.y, width: rect.width, height: horizontal), color: color)
         fill(PixelRect(x: rect.x, y: rect.y + rect.height - horizontal, width: rect.width, height: horizontal), color: color)

@@ -27,8 +27,13 @@ import ImageIO
         image.fill(PixelRect(x: -5, y: 4, width: 7, height: 10), color: .white)
         #expect(Self.painted(image) == [[0, 4], [1, 4], [0, 5], [1, 5]])
         image.drawRectangle(PixelRect(x: -100, y: -100, width: 1000, height: 1000), color: .white, thickness: 3)
+        image.drawRectangle(PixelRect(x: Int.min, y: Int.max, width: Int.max, height: Int.max), color: .white, thickness: Int.max)
+        image.fill(PixelRect(x: Int.max, y: Int.min, width: Int.max, height: Int.max), color: .white)
         image.drawLine(x0: Int.min, y0: 0, x1: Int.max, y1: 5, color: .white, thickness: 5)
+        image.drawLine(x0: Int.min, y0: Int.min, x1: Int.max, y1: Int.max, color: .white, thickness: Int.max)
         image.drawText("clipped", x: 6, y: -3, color: .white, scale: 3)
+        image.drawText("far", x: Int.max, y: Int.min, color: .white, scale: Int.max)
+        image.drawLabel("far", x: Int.min, y: 0, textColor: .white, background: .white, scale: Int.max, padding: Int.max)
     }
 
     @Test func linesFollowBresenham() throws {
