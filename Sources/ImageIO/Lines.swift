@@ -1,6 +1,6 @@
 extension RGBImage {
-    /// A straight line between two pixel centres (Bresenham), `thickness` pixels wide, drawn
-    /// only where it falls inside `clip` (the whole image by default).
+    /// A straight line between two pixel centres (Bresenham), `thickness` pixels wide across its
+    /// main direction, drawn only where it falls inside `clip` (the whole image by default).
     public mutating func drawLine(x0: Int, y0: Int, x1: Int, y1: Int, color: RGBColor, thickness: Int = 1,
                                   clip: PixelRect? = nil) {
         drawLine(from: (Double(x0), Double(y0)), to: (Double(x1), Double(y1)), color: color, thickness: thickness, clip: clip)
@@ -19,9 +19,12 @@ extension RGBImage {
         let dx = abs(x1 - x), dy = -abs(y1 - y)
         let stepX = x < x1 ? 1 : -1, stepY = y < y1 ? 1 : -1
         var error = dx + dy
-        let offset = (thickness - 1) / 2
+        // A span across the main direction at each step: thickness costs t, not t * t, per pixel.
+        let offset = (thickness - 1) / 2, mostlyHorizontal = dx >= -dy
         while true {
-            fill(PixelRect(x: x - offset, y: y - offset, width: thickness, height: thickness).intersection(area), color: color)
+            let span = mostlyHorizontal ? PixelRect(x: x, y: y - offset, width: 1, height: thickness)
+                : PixelRect(x: x - offset, y: y, width: thickness, height: 1)
+            fill(span.intersection(area), color: color)
             if x == x1 && y == y1 { return }
             let doubled = 2 * error
             if doubled >= dy {

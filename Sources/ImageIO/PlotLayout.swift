@@ -15,9 +15,10 @@ struct PlotLayout {
         self.height = height
         let scale = max(1, min(width / 640, height / 480))
         self.scale = scale
-        xTicks = PlotTicks(range: LinePlot.widened(plot.xRange), maximumCount: 11)
-        yTicks = PlotTicks(range: LinePlot.widened(plot.yRange), maximumCount: 11)
         let pad = 8 * scale, text = BitmapFont.glyphHeight * scale, tick = 4 * scale
+        // Fewer ticks when their labels would not fit side by side (long numbers, small plots).
+        xTicks = Self.ticks(for: plot.xRange, fitting: width - 4 * pad) { BitmapFont.size(of: $0, scale: scale).width + pad }
+        yTicks = Self.ticks(for: plot.yRange, fitting: height - 6 * pad - 4 * text) { _ in 2 * text }
         let yTickWidth = yTicks.labels.map { BitmapFont.size(of: $0, scale: scale).width }.max() ?? 0
         let lastXTickWidth = xTicks.labels.last.map { BitmapFont.size(of: $0, scale: scale).width } ?? 0
         let left = pad + (plot.yLabel.isEmpty ? 0 : text + pad) + yTickWidth + tick + pad / 2
@@ -25,6 +26,15 @@ struct PlotLayout {
         let bottom = pad + (plot.xLabel.isEmpty ? 0 : text + pad) + text + tick + pad / 2
         let right = pad + lastXTickWidth / 2
         area = PixelRect(x: left, y: top, width: width - left - right, height: height - top - bottom)
+    }
+
+    private static func ticks(for range: ClosedRange<Double>, fitting length: Int, size: (String) -> Int) -> PlotTicks {
+        let widened = LinePlot.widened(range)
+        for count in [11, 6, 3] {
+            let ticks = PlotTicks(range: widened, maximumCount: count)
+            if ticks.labels.map(size).reduce(0, +) <= length { return ticks }
+        }
+        return PlotTicks(range: widened, maximumCount: 2)
     }
 
     func drawAxes(on image: inout RGBImage, toPixel: (PlotPoint) -> (Double, Double)) {

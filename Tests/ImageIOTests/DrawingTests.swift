@@ -49,7 +49,11 @@ import ImageIO
 
         var thick = try RGBImage(width: 10, height: 10, color: .black)
         thick.drawLine(x0: 2, y0: 5, x1: 7, y1: 5, color: .white, thickness: 3)
-        #expect(Self.painted(thick) == Set((1...8).flatMap { x in (4...6).map { [x, $0] } }))
+        #expect(Self.painted(thick) == Set((2...7).flatMap { x in (4...6).map { [x, $0] } }))
+
+        var steep = try RGBImage(width: 10, height: 10, color: .black)
+        steep.drawLine(x0: 5, y0: 1, x1: 6, y1: 8, color: .white, thickness: 2)
+        #expect(Self.painted(steep).count == 16 && Set(Self.painted(steep).map { $0[1] }) == Set(1...8), "two pixels per row")
     }
 
     @Test func glyphsAreDrawnWhereTheFontSays() throws {
