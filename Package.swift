@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Detection", targets: ["Detection"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "ImageIO", targets: ["ImageIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +28,10 @@ let package = Package(
         .target(name: "Detection"),
         // YOLO Darknet datasets and the model zoo's Pascal-VOC AP (plus COCO-style mAP).
         .target(name: "Evaluation", dependencies: ["Detection"]),
+        // Our C wrappers over the system's libjpeg(-turbo) and libpng (Debian: libjpeg62-turbo-dev, libpng-dev).
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+        // RGB images: JPEG/PNG files as OpenCV reads them, OpenCV's bilinear resize, drawing, plots.
+        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .executableTarget(
             name: "tinyssd",
             dependencies: [
@@ -43,5 +48,6 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
                     exclude: ["Resources"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Detection", "TestSupport"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Resources"]),
     ]
 )
