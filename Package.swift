@@ -24,10 +24,11 @@ let package = Package(
         .target(name: "Int8Kernels"),
         // Model -> execution plan -> invoke.
         .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels"]),
-        // Detection types, SSD output decoding, non-maximum suppression.
-        .target(name: "Detection"),
+        // Detection types, SSD output decoding, non-maximum suppression, and `Detector`, which
+        // runs a model on an image end to end (hence its use of Runtime and ImageIO).
+        .target(name: "Detection", dependencies: ["Runtime", "ImageIO"]),
         // YOLO Darknet datasets and the model zoo's Pascal-VOC AP (plus COCO-style mAP).
-        .target(name: "Evaluation", dependencies: ["Detection"]),
+        .target(name: "Evaluation", dependencies: ["Detection", "ImageIO"]),
         // Our C wrappers over the system's libjpeg(-turbo) and libpng (Debian: libjpeg62-turbo-dev, libpng-dev).
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
         // RGB images: JPEG/PNG files as OpenCV reads them, OpenCV's bilinear resize, drawing, plots.
@@ -35,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "tinyssd",
             dependencies: [
-                "Runtime", "TFLiteFormat",
+                "Runtime", "TFLiteFormat", "Detection", "Evaluation", "ImageIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -44,10 +45,11 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TFLiteFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
         .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "TestSupport"]),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "ImageIO", "Runtime", "TFLiteFormat", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
                     exclude: ["Resources"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Detection", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Detection", "ImageIO", "Runtime", "TFLiteFormat", "TestSupport"]),
+        .testTarget(name: "tinyssdTests", dependencies: ["tinyssd", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Resources"]),
     ]
 )

@@ -24,5 +24,14 @@ for size in 192 224 256; do
       echo "  $name: DIFFERS from LiteRT"; status=1
     fi
   done
+  "$tinyssd" evaluate --config "$fixtures/st-models/ssd_mobilenet_v1_025_${size}_config.yaml" --model "$model" \
+    --data "$fixtures/person-mini" --json "$out/ap.json" 2>/dev/null | sed -n '3p'
+  python3 - "$out/ap.json" "$fixtures/person-mini/REFERENCE_RESULTS.json" "ssd_mobilenet_v1_025_$size" <<'PY' || status=1
+import json, sys
+ours = json.load(open(sys.argv[1]))['map'] * 100
+reference = json.load(open(sys.argv[2]))['models'][sys.argv[3]]['AP_percent_stable_ties']['1']
+print('  person-mini AP %.4f %% (model zoo %.4f %%): %s' % (ours, reference, 'same' if round(ours, 4) == reference else 'DIFFERENT'))
+sys.exit(0 if round(ours, 4) == reference else 1)
+PY
 done
 exit $status

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Detection
+import Foundation
+import Runtime
+
+/// Options shared by `detect` and `evaluate`: the model, its class names and how to prepare images.
+struct DetectorOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The .tflite model (default: general.model_path of --config).", valueName: "file"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("""
+        A model zoo user_config.yaml: dataset paths and class_names, pre_processing (rescaling, \
+        color_mode) and post_processing thresholds. Flags given on the command line win; relative \
+        paths are taken from the file's folder.
+        """, valueName: "file"))
+    var config: String?
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Class names in model order, background excluded, e.g. --classes person car (default: class0, class1, ...).",
+        valueName: "name"))
+    var classes: [String] = []
+
+    @Option(help: "Threads sharing each large operator (results do not depend on it).")
+    var threads = 1
+
+    func validate() throws {
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+    }
+
+    func loadConfiguration() throws -> ModelZooConfiguration? {
+        try config.map(ModelZooConfiguration.load)
+    }
+
+    /// The detector and its class names, from the flags and the configuration.
+    func loadDetector(_ configuration: ModelZooConfiguration?) throws -> (Detector, [String]) {
+        guard let path = model ?? configuration?.resolve(configuration?.general?.model_path) else {
+            throw ValidationError("give the model with --model, or general.model_path in --config")
+        }
+        let interpreter = try loadInterpreter(path, options: Interpreter.Options(threads: threads))
+        let rescaling = configuration?.pre_processing?.rescaling
+        let bgr = configuration?.pre_processing?.color_mode?.lowercased() == "bgr"
+        let detector: Detector
+        do {
+            detector = try Detector(interpreter: interpreter, scale: rescaling?.scale ?? 127.5, offset: rescaling?.offset ?? -1,
+                                    colorOrder: bgr ? .bgr : .rgb)
+        } catch {
+            throw FileError.invalidModel(path: path, reason: error.description)
+        }
+        let names = !classes.isEmpty ? classes.flatMap { $0.split(separator: ",").map(String.init) }
+            : configuration?.dataset?.class_names ?? (0..<detector.classCount).map { "class\($0)" }
+        guard names.count == detector.classCount else {
+            throw ValidationError("\(names.count) class names (\(names.joined(separator: ", "))) for a model with \(detector.classCount) classes")
+        }
+        return (detector, names)
+    }
+}
