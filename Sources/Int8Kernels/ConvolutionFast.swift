@@ -10,17 +10,30 @@ public func convolutionInt8Fast(_ packed: PackedConvolution, input: UnsafePointe
                                 scratch: UnsafeMutableRawPointer) {
     let g = packed.geometry
     let endPixel = rows.upperBound * g.outputWidth
-    let rowBytes = packed.pairs * 4
+    let rowBytes = packed.rowStride * 2
     let clamp = OutputClamp(zeroPoint: packed.outputZeroPoint, low: packed.activationMin, high: packed.activationMax)
-    let scratchRows = scratch.bindMemory(to: Int16.self, capacity: PackedConvolution.pixelsPerBlock * packed.pairs * 2)
+    // A 1x1, stride-1, unpadded convolution's im2col row is its input pixel.
+    let pointwise = g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
+        && g.padTop == 0 && g.padLeft == 0 && g.inputHeight == g.outputHeight && g.inputWidth == g.outputWidth
+    let inputCount = g.batches * g.inputHeight * g.inputWidth * g.inputChannels
+    let scratchRows = scratch.bindMemory(to: Int16.self, capacity: PackedConvolution.pixelsPerBlock * packed.rowStride)
     packed.weights.withUnsafeBufferPointer { weights in
         packed.groups.withUnsafeBufferPointer { groups in
             var pixel = rows.lowerBound * g.outputWidth
+            var position = OutputPosition(pixel: pixel, g)
             while pixel < endPixel {
                 let count = min(PackedConvolution.pixelsPerBlock, endPixel - pixel)
                 for i in 0..<count {
-                    gatherIm2colRow(g, pixel: pixel + i, input: input, zeroPoint: packed.inputZeroPoint,
-                                    to: scratchRows + i * packed.pairs * 2)
+                    let row = scratchRows + i * packed.rowStride
+                    if pointwise {
+                        let start = (pixel + i) * g.inputChannels
+                        widenToInt16(input + start, count: g.inputChannels, to: row,
+                                     overrun: start + g.inputChannels + 16 <= inputCount)
+                    } else {
+                        gatherIm2colRow(g, at: position, input: input, inputCount: inputCount,
+                                        zeroPoint: packed.inputZeroPoint, to: row)
+                        position.advance(g)
+                    }
                 }
                 // Missing pixels of a final short block recompute the first one; they are not stored.
                 let block = PixelBlock(

@@ -34,7 +34,10 @@ public struct PackedConvolution: Sendable {
 
     /// Scratch bytes `convolutionInt8Fast` needs per call (any alignment; per thread when calls
     /// run in parallel).
-    public var scratchByteCount: Int { Self.pixelsPerBlock * pairs * 4 }
+    public var scratchByteCount: Int { Self.pixelsPerBlock * rowStride * 2 }
+
+    /// int16 values from one im2col row in the scratch to the next.
+    var rowStride: Int { pairs * 2 + im2colSlack }
 
     /// `q.inputOffset` must be in -127...128 (an int8 zero point) and `q`'s shifts at least -31.
     public init(_ g: ConvolutionGeometry, _ q: ChannelRequantization, filter: UnsafePointer<Int8>,

@@ -67,20 +67,23 @@ func clampToInt8(_ v: SIMD8<Int32>, low: Int32, high: Int32) -> SIMD8<Int8> {
     return r
 }
 
-/// Sign-extends `count` int8 values to int16, 16 at a time where it can.
+/// Sign-extends `count` int8 values to int16, 16 at a time. With `overrun`, the last block
+/// reads and writes a whole 16 values past `count` (the caller guarantees both stay inside
+/// their buffers), which beats finishing short tails lane by lane.
 @inline(__always)
-func widenToInt16(_ source: UnsafePointer<Int8>, count: Int, to destination: UnsafeMutablePointer<Int16>) {
+func widenToInt16(_ source: UnsafePointer<Int8>, count: Int, to destination: UnsafeMutablePointer<Int16>,
+                  overrun: Bool = false) {
     var i = 0
-    while i + 16 <= count {
+    while i &+ 16 <= count || (overrun && i < count) {
         storeVector(widenToInt16(loadVector(source + i, as: SIMD16<Int8>.self)), to: destination + i)
-        i += 16
+        i &+= 16
     }
-    if i + 8 <= count {
+    if i &+ 8 <= count {
         storeVector(widenToInt16(loadVector(source + i, as: SIMD8<Int8>.self)), to: destination + i)
-        i += 8
+        i &+= 8
     }
     while i < count {
         destination[i] = Int16(source[i])
-        i += 1
+        i &+= 1
     }
 }
