@@ -115,6 +115,26 @@ func convolutionRow(_ generator: inout Generator, _ name: String, size: Int, cha
         fast: { convolutionInt8Fast(packed, input: layer.input, output: &layer.output, rows: rows, scratch: scratch) })
 }
 
+func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, channels: Int, stride: Int,
+                  padding: Int) -> Row {
+    var layer = Layer(&generator, size: size, channels: channels, outputChannels: channels, filter: 3, stride: stride,
+                      padBefore: padding, padAfter: padding, depthwise: true)
+    let packed = layer.withRequantization { q in
+        PackedDepthwiseConvolution(layer.geometry, depthMultiplier: 1, q, filter: layer.filter, bias: layer.bias)
+    }
+    let scratch = UnsafeMutableRawPointer.allocate(byteCount: packed.scratchByteCount, alignment: 64)
+    let rows = 0..<layer.geometry.outputHeight
+    return Row(
+        name: name, work: layer.geometry.depthwiseMACs,
+        reference: {
+            layer.withRequantization { q in
+                depthwiseConvolutionInt8Reference(layer.geometry, depthMultiplier: 1, q, input: layer.input,
+                                                  filter: layer.filter, bias: layer.bias, output: &layer.output)
+            }
+        },
+        fast: { depthwiseConvolutionInt8Fast(packed, input: layer.input, output: &layer.output, rows: rows, scratch: scratch) })
+}
+
 var generator = Generator()
 var rows: [Row] = [
     convolutionRow(&generator, "conv 3x3 s2 192x192x3->8 (stem)", size: 192, channels: 3, outputChannels: 8,
@@ -134,6 +154,14 @@ var rows: [Row] = [
                    filter: 3, padBefore: 1, padAfter: 1),
     convolutionRow(&generator, "conv 3x3 12x12x32->20 (head)", size: 12, channels: 32, outputChannels: 20,
                    filter: 3, padBefore: 1, padAfter: 1),
+    depthwiseRow(&generator, "depthwise 3x3 s1 96x96x8", size: 96, channels: 8, stride: 1, padding: 1),
+    depthwiseRow(&generator, "depthwise 3x3 s2 97x97x16 (padded)", size: 97, channels: 16, stride: 2, padding: 0),
+    depthwiseRow(&generator, "depthwise 3x3 s1 48x48x32", size: 48, channels: 32, stride: 1, padding: 1),
+    depthwiseRow(&generator, "depthwise 3x3 s2 49x49x32 (padded)", size: 49, channels: 32, stride: 2, padding: 0),
+    depthwiseRow(&generator, "depthwise 3x3 s1 24x24x64", size: 24, channels: 64, stride: 1, padding: 1),
+    depthwiseRow(&generator, "depthwise 3x3 s2 25x25x64 (padded)", size: 25, channels: 64, stride: 2, padding: 0),
+    depthwiseRow(&generator, "depthwise 3x3 s1 12x12x128", size: 12, channels: 128, stride: 1, padding: 1),
+    depthwiseRow(&generator, "depthwise 3x3 s1 6x6x256", size: 6, channels: 256, stride: 1, padding: 1),
 ]
 
 let budget = quick ? 0.05 : 0.3

@@ -87,3 +87,19 @@ func widenToInt16(_ source: UnsafePointer<Int8>, count: Int, to destination: Uns
         i &+= 1
     }
 }
+
+/// Lanes 0...7 of `v`.
+@_transparent
+func lowHalf(_ v: SIMD16<Int16>) -> SIMD8<Int16> {
+    var r = SIMD8<Int16>()
+    for i in 0..<8 { r[i] = v[i] }
+    return r
+}
+
+/// Lanes 8...15 of `v`.
+@_transparent
+func highHalf(_ v: SIMD16<Int16>) -> SIMD8<Int16> {
+    var r = SIMD8<Int16>()
+    for i in 0..<8 { r[i] = v[8 + i] }
+    return r
+}

@@ -1,0 +1,66 @@
+/// An int8 DEPTHWISE_CONV_2D prepared once, at load time, for `depthwiseConvolutionInt8Fast`.
+///
+/// The runtime builds it from the operator's geometry, depth multiplier, `ChannelRequantization`,
+/// the 1HWO filter bytes and the int32 bias (or nil), keeps it for the life of the model, and
+/// gives each call `scratchByteCount` bytes of scratch. Packing: weights widened to int16, tap by
+/// tap with the output channels padded to a multiple of 16; the input zero point folded into the
+/// bias (`bias - inputZeroPoint * sum(weights)`, wrapping, so padding taps read the zero point);
+/// requantization constants spread into SIMD lanes.
+public struct PackedDepthwiseConvolution: Sendable {
+    public let geometry: ConvolutionGeometry
+    public let depthMultiplier: Int
+    /// Output channels rounded up to 16: the distance between two taps' weights.
+    let channelStride: Int
+    /// `[tap][channelStride]`, zero past the output channels.
+    let weights: [Int16]
+    /// Folded bias and requantization lanes of every 8 output channels.
+    let groups: [ChannelGroup]
+    let inputZeroPoint: Int8
+    let outputZeroPoint: Int32
+    let activationMin: Int32
+    let activationMax: Int32
+
+    var taps: Int { geometry.filterHeight * geometry.filterWidth }
+
+    /// Scratch bytes `depthwiseConvolutionInt8Fast` needs per call (any alignment; per thread when
+    /// calls run in parallel): input pointers for each filter row and each tap, and an input row
+    /// of zero points.
+    public var scratchByteCount: Int {
+        (geometry.filterHeight + taps) * MemoryLayout<UnsafePointer<Int8>>.stride
+            + geometry.inputWidth * geometry.inputChannels
+    }
+
+    /// `q.inputOffset` must be in -127...128 (an int8 zero point) and `q`'s shifts at least -31.
+    public init(_ g: ConvolutionGeometry, depthMultiplier: Int, _ q: ChannelRequantization,
+                filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?) {
+        geometry = g
+        self.depthMultiplier = depthMultiplier
+        let channels = g.outputChannels
+        channelStride = (channels + 15) / 16 * 16
+        inputZeroPoint = Int8(truncatingIfNeeded: -q.inputOffset)
+        outputZeroPoint = q.outputZeroPoint
+        activationMin = q.activationMin
+        activationMax = q.activationMax
+        let taps = g.filterHeight * g.filterWidth
+        var weights = [Int16](repeating: 0, count: taps * channelStride)
+        var groups: [ChannelGroup] = []
+        for first in stride(from: 0, to: channels, by: 8) {
+            let count = min(8, channels - first)
+            var folded = SIMD8<Int32>()
+            for lane in 0..<count {
+                let channel = first + lane
+                var sum: Int32 = 0
+                for tap in 0..<taps {
+                    let weight = filter[tap * channels + channel]
+                    weights[tap * channelStride + channel] = Int16(weight)
+                    sum = sum &+ Int32(weight)
+                }
+                folded[lane] = (bias?[channel] ?? 0) &+ q.inputOffset &* sum
+            }
+            groups.append(ChannelGroup(
+                bias: folded, lanes: RequantizationLanes(multipliers: q.multipliers, shifts: q.shifts, first: first, count: count)))
+        }
+        self.weights = weights
+        self.groups = groups
+    }
+}
