@@ -135,6 +135,33 @@ func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, chann
         fast: { depthwiseConvolutionInt8Fast(packed, input: layer.input, output: &layer.output, rows: rows, scratch: scratch) })
 }
 
+func requantizeRow(_ generator: inout Generator, _ name: String, count: Int) -> Row {
+    let input = generator.int8s(count).map { UInt8(bitPattern: $0) }
+    var output = [Int8](repeating: 0, count: count)
+    return Row(
+        name: name, work: count,
+        reference: {
+            requantize(count: count, inputZeroPoint: 127, outputZeroPoint: -1, multiplier: 1_077_952_576, shift: 1,
+                       input: input, output: &output)
+        },
+        fast: {
+            requantizeFast(elements: 0..<count, count: count, inputZeroPoint: 127, outputZeroPoint: -1,
+                           multiplier: 1_077_952_576, shift: 1, input: input, output: &output)
+        })
+}
+
+func addRow(_ generator: inout Generator, _ name: String, count: Int) -> Row {
+    let a = generator.int8s(count)
+    let b = generator.int8s(count)
+    var output = [Int8](repeating: 0, count: count)
+    let q = AdditionQuantization(
+        inputOffsetA: 3, inputOffsetB: -7, leftShift: 20, multiplierA: 1_500_000_000, shiftA: -1, multiplierB: 1_900_000_000,
+        shiftB: -2, outputMultiplier: 1_200_000_000, outputShift: -18, outputZeroPoint: 4, activationMin: -128,
+        activationMax: 127)
+    return Row(name: name, work: count, reference: { addInt8(count: count, q, a: a, b: b, output: &output) },
+               fast: { addInt8Fast(elements: 0..<count, q, a: a, b: b, output: &output) })
+}
+
 var generator = Generator()
 var rows: [Row] = [
     convolutionRow(&generator, "conv 3x3 s2 192x192x3->8 (stem)", size: 192, channels: 3, outputChannels: 8,
@@ -162,6 +189,8 @@ var rows: [Row] = [
     depthwiseRow(&generator, "depthwise 3x3 s2 25x25x64 (padded)", size: 25, channels: 64, stride: 2, padding: 0),
     depthwiseRow(&generator, "depthwise 3x3 s1 12x12x128", size: 12, channels: 128, stride: 1, padding: 1),
     depthwiseRow(&generator, "depthwise 3x3 s1 6x6x256", size: 6, channels: 256, stride: 1, padding: 1),
+    requantizeRow(&generator, "quantize uint8->int8 192x192x3 (input)", count: 192 * 192 * 3),
+    addRow(&generator, "add int8 24x24x32 (feature pyramid)", count: 24 * 24 * 32),
 ]
 
 let budget = quick ? 0.05 : 0.3

@@ -65,3 +65,20 @@ func requantizeTiesUp(_ accumulators: SIMD8<Int32>, _ lanes: RequantizationLanes
     }
     return result
 }
+
+/// `multiplyByQuantizedMultiplier` (the shift rounds ties away from zero) on eight lanes, bit for
+/// bit when multipliers are non-negative, as `QuantizedMultiplier` makes them: the doubling high
+/// multiply then never saturates and equals the ties-up first step.
+@_transparent
+func requantizeTiesAway(_ values: SIMD8<Int32>, _ lanes: RequantizationLanes) -> SIMD8<Int32> {
+    let shifted = values &* lanes.leftFactor
+    var result = SIMD8<Int32>()
+    for i in 0..<8 {
+        let product = Int64(shifted[i]) &* Int64(lanes.multiplier[i]) &+ (1 << 30)
+        let high = Int32(truncatingIfNeeded: product &>> 31)
+        let mask = (1 &<< lanes.rightShift[i]) &- 1
+        let threshold = (mask &>> 1) &- (high &>> 31)
+        result[i] = (high &>> lanes.rightShift[i]) &+ ((high & mask) > threshold ? 1 : 0)
+    }
+    return result
+}
