@@ -1,6 +1,6 @@
 /// Fast int8 CONV_2D, bit for bit `convolutionInt8Reference` for the geometry and parameters
-/// `packed` was built from, any filter size, stride, dilation and padding (1x1 convolutions
-/// take the same path: their im2col row is the widened input pixel).
+/// `packed` was built from: any filter size, stride, dilation and padding (1x1 convolutions take
+/// the same path with one widened row).
 ///
 /// Computes output rows `rows` of `0..<batches * outputHeight` (batch-major), so threads can
 /// split the work; every output pixel is computed on its own, so any split gives the same bytes.
@@ -9,60 +9,109 @@ public func convolutionInt8Fast(_ packed: PackedConvolution, input: UnsafePointe
                                 output: UnsafeMutablePointer<Int8>, rows: Range<Int>,
                                 scratch: UnsafeMutableRawPointer) {
     let g = packed.geometry
-    let endPixel = rows.upperBound * g.outputWidth
-    let rowBytes = packed.rowStride * 2
     let clamp = OutputClamp(zeroPoint: packed.outputZeroPoint, low: packed.activationMin, high: packed.activationMax)
-    // A 1x1, stride-1, unpadded convolution's im2col row is its input pixel.
-    let pointwise = g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
-        && g.padTop == 0 && g.padLeft == 0 && g.inputHeight == g.outputHeight && g.inputWidth == g.outputWidth
-    let inputCount = g.batches * g.inputHeight * g.inputWidth * g.inputChannels
-    let scratchRows = scratch.bindMemory(to: Int16.self, capacity: PackedConvolution.pixelsPerBlock * packed.rowStride)
+    let widened = scratch.bindMemory(to: Int16.self, capacity: g.filterHeight * packed.rowStride)
+    let segments = SegmentLayout(
+        filterRows: g.filterHeight, segmentsPerFilterRow: packed.segmentsPerFilterRow, pairs: packed.segmentPairs,
+        rowBytes: packed.rowStride * 2, segmentBytes: g.dilationWidth * g.inputChannels * 2)
+    let pixelBytes = g.strideWidth * g.inputChannels * 2
     packed.weights.withUnsafeBufferPointer { weights in
         packed.groups.withUnsafeBufferPointer { groups in
-            var pixel = rows.lowerBound * g.outputWidth
-            var position = OutputPosition(pixel: pixel, g)
-            while pixel < endPixel {
-                let count = min(PackedConvolution.pixelsPerBlock, endPixel - pixel)
-                for i in 0..<count {
-                    let row = scratchRows + i * packed.rowStride
-                    if pointwise {
-                        let start = (pixel + i) * g.inputChannels
-                        widenToInt16(input + start, count: g.inputChannels, to: row,
-                                     overrun: start + g.inputChannels + 16 <= inputCount)
-                    } else {
-                        gatherIm2colRow(g, at: position, input: input, inputCount: inputCount,
-                                        zeroPoint: packed.inputZeroPoint, to: row)
-                        position.advance(g)
+            let kernel = ConvolutionBlocks(packed: packed, segments: segments, weights: weights.baseAddress!,
+                                           groups: groups.baseAddress!, clamp: clamp)
+            if packed.isPointwise {
+                // Consecutive pixels are consecutive in memory: chunks of whole blocks of 4 run
+                // across rows, so narrow rows waste no block lanes.
+                let channels = g.inputChannels
+                let inputCount = g.batches * g.inputHeight * g.inputWidth * channels
+                let end = rows.upperBound * g.outputWidth
+                var pixel = rows.lowerBound * g.outputWidth
+                while pixel < end {
+                    let chunk = min(packed.pointwiseChunk, end - pixel)
+                    widenToInt16(input + pixel * channels, count: chunk * channels, to: widened,
+                                 overrun: (pixel + chunk) * channels + 16 <= inputCount)
+                    var x = 0
+                    while x < chunk {
+                        let count = min(4, chunk - x)
+                        kernel.run(PixelBlock(base: UnsafeRawPointer(widened), first: x, pixelBytes: channels * 2,
+                                              count: count, output: output + (pixel + x) * g.outputChannels,
+                                              outputChannels: g.outputChannels))
+                        x += count
                     }
+                    pixel += chunk
                 }
-                // Missing pixels of a final short block recompute the first one; they are not stored.
-                let block = PixelBlock(
-                    rows: (UnsafeRawPointer(scratch), UnsafeRawPointer(scratch + min(1, count - 1) * rowBytes),
-                           UnsafeRawPointer(scratch + min(2, count - 1) * rowBytes),
-                           UnsafeRawPointer(scratch + min(3, count - 1) * rowBytes)),
-                    count: count, output: output + pixel * g.outputChannels, outputChannels: g.outputChannels)
-                for b in 0..<packed.wideBlocks {
-                    multiplyWideBlock(block, pairs: packed.pairs, weights: weights.baseAddress! + 2 * b * packed.pairs,
-                                      groups: groups.baseAddress! + 2 * b, firstChannel: 16 * b, clamp: clamp)
+                return
+            }
+            for row in rows {
+                widenInputRows(packed, row: row, input: input, to: widened)
+                var x = 0
+                while x < g.outputWidth {
+                    let count = min(4, g.outputWidth - x)
+                    kernel.run(PixelBlock(base: UnsafeRawPointer(widened), first: x, pixelBytes: pixelBytes, count: count,
+                                          output: output + (row * g.outputWidth + x) * g.outputChannels,
+                                          outputChannels: g.outputChannels))
+                    x += count
                 }
-                if packed.hasNarrowBlock {
-                    let b = packed.wideBlocks
-                    multiplyNarrowBlock(block, pairs: packed.pairs, weights: weights.baseAddress! + 2 * b * packed.pairs,
-                                        group: groups[2 * b], firstChannel: 16 * b, clamp: clamp)
-                }
-                pixel += count
             }
         }
     }
 }
 
-/// Up to four output pixels computed together: their im2col rows and where their outputs go.
+/// The packed constants of one call, unpacked into pointers.
+struct ConvolutionBlocks {
+    let packed: PackedConvolution
+    let segments: SegmentLayout
+    let weights: UnsafePointer<SIMD16<Int16>>
+    let groups: UnsafePointer<ChannelGroup>
+    let clamp: OutputClamp
+
+    /// All output channels of one block of pixels.
+    @inline(__always)
+    func run(_ block: PixelBlock) {
+        for b in 0..<packed.wideBlocks {
+            multiplyWideBlock(block, segments, weights: weights + 2 * b * packed.pairs, groups: groups + 2 * b,
+                              firstChannel: 16 * b, clamp: clamp)
+        }
+        if packed.hasNarrowBlock {
+            let b = packed.wideBlocks
+            multiplyNarrowBlock(block, segments, weights: weights + 2 * b * packed.pairs, groups[2 * b],
+                                firstChannel: 16 * b, clamp: clamp)
+        }
+    }
+}
+
+/// Up to four output pixels of one row computed together.
 struct PixelBlock {
-    var rows: (UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer)
+    /// The widened input rows.
+    var base: UnsafeRawPointer
+    /// Byte offset of each pixel's first input column within a widened row.
+    var offsets: (Int, Int, Int, Int)
     var count: Int
     /// Output of the block's first pixel; pixel i's follows `i * outputChannels` later.
     var output: UnsafeMutablePointer<Int8>
     var outputChannels: Int
+
+    /// `count` (1...4) pixels from pixel `first` of the widened rows, `pixelBytes` apart.
+    /// Missing pixels of a short block recompute the last one; they are not stored.
+    init(base: UnsafeRawPointer, first: Int, pixelBytes: Int, count: Int, output: UnsafeMutablePointer<Int8>,
+         outputChannels: Int) {
+        self.base = base
+        offsets = (first * pixelBytes, (first + min(1, count - 1)) * pixelBytes,
+                   (first + min(2, count - 1)) * pixelBytes, (first + min(3, count - 1)) * pixelBytes)
+        self.count = count
+        self.output = output
+        self.outputChannels = outputChannels
+    }
+}
+
+/// How the packed pairs map onto the widened rows: segment `(r, s)` of a pixel starts
+/// `r * rowBytes + s * segmentBytes` after the pixel's offset and spans `pairs` int16 pairs.
+struct SegmentLayout {
+    var filterRows: Int
+    var segmentsPerFilterRow: Int
+    var pairs: Int
+    var rowBytes: Int
+    var segmentBytes: Int
 }
 
 /// Output zero point and the activation range in the output's quantized domain.
@@ -85,30 +134,44 @@ func storeRequantized(_ accumulators: SIMD8<Int32>, _ lanes: RequantizationLanes
     }
 }
 
+/// The int16 pair `k` after `base + offset`, repeated for `multiplyAddPairs`.
+@_transparent
+func pairAt(_ base: UnsafeRawPointer, _ offset: Int, _ k: Int) -> SIMD16<Int16> {
+    broadcastPair(base.loadUnaligned(fromByteOffset: offset &+ 4 &* k, as: Int32.self))
+}
+
 /// 4 pixels x 16 output channels: 8 accumulators, two weight vectors and one broadcast pair per
 /// step, 128 multiply-adds per 8 vpmaddwd.
 @inline(__always)
-private func multiplyWideBlock(_ block: PixelBlock, pairs: Int, weights: UnsafePointer<SIMD16<Int16>>,
+private func multiplyWideBlock(_ block: PixelBlock, _ segments: SegmentLayout, weights: UnsafePointer<SIMD16<Int16>>,
                                groups: UnsafePointer<ChannelGroup>, firstChannel: Int, clamp: OutputClamp) {
-    let (r0, r1, r2, r3) = block.rows
+    let (o0, o1, o2, o3) = block.offsets
     var a0 = groups[0].bias, b0 = groups[1].bias
     var a1 = a0, b1 = b0, a2 = a0, b2 = b0, a3 = a0, b3 = b0
     var w = weights
-    for k in 0..<pairs {
-        let low = w[0], high = w[1]
-        w += 2
-        let x0 = broadcastPair(r0.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self))
-        a0 &+= multiplyAddPairs(x0, low)
-        b0 &+= multiplyAddPairs(x0, high)
-        let x1 = broadcastPair(r1.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self))
-        a1 &+= multiplyAddPairs(x1, low)
-        b1 &+= multiplyAddPairs(x1, high)
-        let x2 = broadcastPair(r2.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self))
-        a2 &+= multiplyAddPairs(x2, low)
-        b2 &+= multiplyAddPairs(x2, high)
-        let x3 = broadcastPair(r3.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self))
-        a3 &+= multiplyAddPairs(x3, low)
-        b3 &+= multiplyAddPairs(x3, high)
+    var rowBase = block.base
+    for _ in 0..<segments.filterRows {
+        var base = rowBase
+        for _ in 0..<segments.segmentsPerFilterRow {
+            for k in 0..<segments.pairs {
+                let low = w[0], high = w[1]
+                w += 2
+                let x0 = pairAt(base, o0, k)
+                a0 &+= multiplyAddPairs(x0, low)
+                b0 &+= multiplyAddPairs(x0, high)
+                let x1 = pairAt(base, o1, k)
+                a1 &+= multiplyAddPairs(x1, low)
+                b1 &+= multiplyAddPairs(x1, high)
+                let x2 = pairAt(base, o2, k)
+                a2 &+= multiplyAddPairs(x2, low)
+                b2 &+= multiplyAddPairs(x2, high)
+                let x3 = pairAt(base, o3, k)
+                a3 &+= multiplyAddPairs(x3, low)
+                b3 &+= multiplyAddPairs(x3, high)
+            }
+            base += segments.segmentBytes
+        }
+        rowBase += segments.rowBytes
     }
     let lowCount = min(8, block.outputChannels - firstChannel)
     let highCount = min(8, block.outputChannels - firstChannel - 8)
@@ -129,17 +192,27 @@ private func multiplyWideBlock(_ block: PixelBlock, pairs: Int, weights: UnsafeP
 
 /// 4 pixels x the last 1...8 output channels.
 @inline(__always)
-private func multiplyNarrowBlock(_ block: PixelBlock, pairs: Int, weights: UnsafePointer<SIMD16<Int16>>,
-                                 group: ChannelGroup, firstChannel: Int, clamp: OutputClamp) {
-    let (r0, r1, r2, r3) = block.rows
+private func multiplyNarrowBlock(_ block: PixelBlock, _ segments: SegmentLayout, weights: UnsafePointer<SIMD16<Int16>>,
+                                 _ group: ChannelGroup, firstChannel: Int, clamp: OutputClamp) {
+    let (o0, o1, o2, o3) = block.offsets
     var a0 = group.bias
     var a1 = a0, a2 = a0, a3 = a0
-    for k in 0..<pairs {
-        let w = weights[k]
-        a0 &+= multiplyAddPairs(broadcastPair(r0.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self)), w)
-        a1 &+= multiplyAddPairs(broadcastPair(r1.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self)), w)
-        a2 &+= multiplyAddPairs(broadcastPair(r2.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self)), w)
-        a3 &+= multiplyAddPairs(broadcastPair(r3.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self)), w)
+    var w = weights
+    var rowBase = block.base
+    for _ in 0..<segments.filterRows {
+        var base = rowBase
+        for _ in 0..<segments.segmentsPerFilterRow {
+            for k in 0..<segments.pairs {
+                let weight = w[0]
+                w += 1
+                a0 &+= multiplyAddPairs(pairAt(base, o0, k), weight)
+                a1 &+= multiplyAddPairs(pairAt(base, o1, k), weight)
+                a2 &+= multiplyAddPairs(pairAt(base, o2, k), weight)
+                a3 &+= multiplyAddPairs(pairAt(base, o3, k), weight)
+            }
+            base += segments.segmentBytes
+        }
+        rowBase += segments.rowBytes
     }
     let count = block.outputChannels - firstChannel
     let stride = block.outputChannels
