@@ -23,40 +23,54 @@ public func depthwiseConvolutionInt8Fast(_ packed: PackedDepthwiseConvolution, i
     let endInside = max(firstInside, min(g.outputWidth, lastLeft < 0 ? 0 : lastLeft / g.strideWidth + 1))
     packed.weights.withUnsafeBufferPointer { weights in
         packed.groups.withUnsafeBufferPointer { groups in
-            let kernel = DepthwiseKernel(packed: packed, weights: weights.baseAddress!, groups: groups.baseAddress!,
-                                         clamp: clamp)
-            for row in rows {
-                let batch = row / g.outputHeight
-                let top = (row % g.outputHeight) * g.strideHeight - g.padTop
-                for fy in 0..<g.filterHeight {
-                    let iy = top + fy * g.dilationHeight
-                    rowInputs[fy] = iy >= 0 && iy < g.inputHeight
-                        ? input + (batch * g.inputHeight + iy) * rowLength : UnsafePointer(zeroPoints)
-                }
-                for x in 0..<g.outputWidth {
-                    let out = output + (row * g.outputWidth + x) * g.outputChannels
-                    let left = x * g.strideWidth - g.padLeft
-                    if x >= firstInside && x < endInside && packed.depthMultiplier == 1 {
-                        let taps = TapLayout(inputs: UnsafePointer(rowInputs), rows: g.filterHeight, columns: g.filterWidth,
-                                             offset: left * g.inputChannels, step: g.dilationWidth * g.inputChannels)
-                        kernel.pixel(taps, to: out)
-                    } else {
-                        // A column in the padding: every tap gets its own pointer.
-                        var tap = 0
+            packed.repeatedWeights.withUnsafeBufferPointer { repeatedWeights in
+                packed.repeatedGroups.withUnsafeBufferPointer { repeatedGroups in
+                    let kernel = DepthwiseKernel(packed: packed, weights: weights.baseAddress!, groups: groups.baseAddress!,
+                                                 clamp: clamp)
+                    for row in rows {
+                        let batch = row / g.outputHeight
+                        let top = (row % g.outputHeight) * g.strideHeight - g.padTop
                         for fy in 0..<g.filterHeight {
-                            for fx in 0..<g.filterWidth {
-                                let ix = left + fx * g.dilationWidth
-                                let inside = ix >= 0 && ix < g.inputWidth && rowInputs[fy] != UnsafePointer(zeroPoints)
-                                tapInputs[tap] = inside ? rowInputs[fy] + ix * g.inputChannels : UnsafePointer(zeroPoints)
-                                tap += 1
-                            }
+                            let iy = top + fy * g.dilationHeight
+                            rowInputs[fy] = iy >= 0 && iy < g.inputHeight
+                                ? input + (batch * g.inputHeight + iy) * rowLength : UnsafePointer(zeroPoints)
                         }
-                        let taps = TapLayout(inputs: UnsafePointer(tapInputs), rows: packed.taps, columns: 1, offset: 0,
-                                             step: 0)
-                        if packed.depthMultiplier == 1 {
-                            kernel.pixel(taps, to: out)
-                        } else {
-                            kernel.multipliedPixel(taps, to: out)
+                        var x = 0
+                        while x < g.outputWidth {
+                            let out = output + (row * g.outputWidth + x) * g.outputChannels
+                            let left = x * g.strideWidth - g.padLeft
+                            let inside = x >= firstInside && x < endInside && packed.depthMultiplier == 1
+                            let rowTaps = TapLayout(inputs: UnsafePointer(rowInputs), rows: g.filterHeight,
+                                                    columns: g.filterWidth, offset: left * g.inputChannels,
+                                                    step: g.dilationWidth * g.inputChannels)
+                            if inside && packed.pixelsPerVector > 1 && x + packed.pixelsPerVector <= endInside {
+                                kernel.block16(rowTaps, channel: 0, weights: repeatedWeights.baseAddress!, weightStride: 16,
+                                               groups: repeatedGroups.baseAddress!, to: out)
+                                x += packed.pixelsPerVector
+                                continue
+                            }
+                            if inside {
+                                kernel.pixel(rowTaps, to: out)
+                            } else {
+                                // A column in the padding: every tap gets its own pointer.
+                                var tap = 0
+                                for fy in 0..<g.filterHeight {
+                                    for fx in 0..<g.filterWidth {
+                                        let ix = left + fx * g.dilationWidth
+                                        let inside = ix >= 0 && ix < g.inputWidth && rowInputs[fy] != UnsafePointer(zeroPoints)
+                                        tapInputs[tap] = inside ? rowInputs[fy] + ix * g.inputChannels : UnsafePointer(zeroPoints)
+                                        tap += 1
+                                    }
+                                }
+                                let taps = TapLayout(inputs: UnsafePointer(tapInputs), rows: packed.taps, columns: 1,
+                                                     offset: 0, step: 0)
+                                if packed.depthMultiplier == 1 {
+                                    kernel.pixel(taps, to: out)
+                                } else {
+                                    kernel.multipliedPixel(taps, to: out)
+                                }
+                            }
+                            x += 1
                         }
                     }
                 }
@@ -89,7 +103,8 @@ struct DepthwiseKernel {
         let channels = packed.geometry.outputChannels
         var c = 0
         while c + 16 <= channels {
-            block16(taps, channel: c, to: output + c)
+            block16(taps, channel: c, weights: weights + c, weightStride: packed.channelStride, groups: groups + c / 8,
+                    to: output + c)
             c += 16
         }
         while c < channels {
@@ -98,13 +113,15 @@ struct DepthwiseKernel {
         }
     }
 
-    /// 16 channels: int8 x int8 products are exact in int16 lanes (vpmullw), then widened and
-    /// summed in int32.
+    /// 16 lanes from `channel` on, with their weights (`weightStride` apart per tap) and two
+    /// groups: int8 x int8 products are exact in int16 lanes (vpmullw), then widened and summed
+    /// in int32.
     @inline(__always)
-    func block16(_ taps: TapLayout, channel: Int, to output: UnsafeMutablePointer<Int8>) {
-        var low = groups[channel / 8].bias
-        var high = groups[channel / 8 + 1].bias
-        var tapWeights = weights + channel
+    func block16(_ taps: TapLayout, channel: Int, weights: UnsafePointer<Int16>, weightStride: Int,
+                 groups: UnsafePointer<ChannelGroup>, to output: UnsafeMutablePointer<Int8>) {
+        var low = groups[0].bias
+        var high = groups[1].bias
+        var tapWeights = weights
         for r in 0..<taps.rows {
             let source = taps.inputs[r] + taps.offset + channel
             for c in 0..<taps.columns {
@@ -112,11 +129,11 @@ struct DepthwiseKernel {
                 let products = x &* loadVector(tapWeights, as: SIMD16<Int16>.self)
                 low &+= widenToInt32(lowHalf(products))
                 high &+= widenToInt32(highHalf(products))
-                tapWeights += packed.channelStride
+                tapWeights += weightStride
             }
         }
-        storeRequantized(low, groups[channel / 8].lanes, clamp, to: output, count: 8)
-        storeRequantized(high, groups[channel / 8 + 1].lanes, clamp, to: output + 8, count: 8)
+        storeRequantized(low, groups[0].lanes, clamp, to: output, count: 8)
+        storeRequantized(high, groups[1].lanes, clamp, to: output + 8, count: 8)
     }
 
     /// `count` (1...8) channels; loads lane by lane when fewer than 8 remain.

@@ -15,6 +15,13 @@ public struct PackedDepthwiseConvolution: Sendable {
     let weights: [Int16]
     /// Folded bias and requantization lanes of every 8 output channels.
     let groups: [ChannelGroup]
+    /// Adjacent output pixels one 16-lane vector covers: `16 / channels` when the channel count
+    /// divides 16 at stride 1 with multiplier 1 (the pixels' inputs are then adjacent too), else 1.
+    let pixelsPerVector: Int
+    /// `[tap][16]`: each tap's weights repeated `pixelsPerVector` times.
+    let repeatedWeights: [Int16]
+    /// The two groups of 8 lanes of a vector of `pixelsPerVector` pixels.
+    let repeatedGroups: [ChannelGroup]
     let inputZeroPoint: Int8
     let outputZeroPoint: Int32
     let activationMin: Int32
@@ -62,5 +69,27 @@ public struct PackedDepthwiseConvolution: Sendable {
         }
         self.weights = weights
         self.groups = groups
+
+        let repeats = depthMultiplier == 1 && g.strideWidth == 1 && channels < 16 && 16 % channels == 0
+        pixelsPerVector = repeats ? 16 / channels : 1
+        var repeatedWeights = [Int16](repeating: 0, count: repeats ? taps * 16 : 0)
+        var repeatedGroups: [ChannelGroup] = []
+        if repeats {
+            for tap in 0..<taps {
+                for lane in 0..<16 { repeatedWeights[tap * 16 + lane] = weights[tap * channelStride + lane % channels] }
+            }
+            for half in 0..<2 {
+                var group = groups[0]
+                for lane in 0..<8 {
+                    let source = groups[(8 * half + lane) % channels / 8]
+                    let sourceLane = (8 * half + lane) % channels % 8
+                    group.bias[lane] = source.bias[sourceLane]
+                    group.lanes.copyLane(lane, from: source.lanes, lane: sourceLane)
+                }
+                repeatedGroups.append(group)
+            }
+        }
+        self.repeatedWeights = repeatedWeights
+        self.repeatedGroups = repeatedGroups
     }
 }

@@ -35,6 +35,15 @@ public struct RequantizationLanes: Sendable {
         for lane in 0..<8 { set(lane: lane, multiplier: m, shift: shift) }
     }
 
+    /// Gives lane `lane` the constants of `other`'s lane `source`.
+    mutating func copyLane(_ lane: Int, from other: RequantizationLanes, lane source: Int) {
+        leftFactor[lane] = other.leftFactor[source]
+        multiplier[lane] = other.multiplier[source]
+        rightShift[lane] = other.rightShift[source]
+        roundingShift[lane] = other.roundingShift[source]
+        roundingMask[lane] = other.roundingMask[source]
+    }
+
     private mutating func set(lane: Int, multiplier m: Int32, shift: Int32) {
         let left = max(shift, 0)
         let right = max(-shift, 0)

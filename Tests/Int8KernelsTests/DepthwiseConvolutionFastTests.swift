@@ -62,6 +62,23 @@ import TestSupport
         for _ in 0..<80 { Self.check(Self.randomCase(&random, multiplier: random.integer(in: 2...4)), &random) }
     }
 
+    /// Channel counts that divide 16 at stride 1 pack several pixels into one vector.
+    @Test func fewChannelsPackPixelsTogether() {
+        var random = DeterministicRandom(seed: 1414)
+        for _ in 0..<80 {
+            let filterWidth = random.element(of: [1, 3, 3, 5])
+            let channels = random.element(of: [1, 2, 4, 8])
+            let c = ConvolutionCase(
+                &random, batches: random.integer(in: 1...2), inputHeight: random.integer(in: 1...6),
+                inputWidth: random.integer(in: 1...23), inputChannels: channels, outputChannels: channels, filterHeight: 3, filterWidth: filterWidth, stride: (random.integer(in: 1...2), 1),
+                dilation: (1, random.below(4) == 0 ? 2 : 1),
+                padding: (random.integer(in: 0...2), random.integer(in: 0...2),
+                          random.integer(in: 0...filterWidth - 1), random.integer(in: 0...filterWidth - 1)),
+                depthMultiplier: 1)
+            Self.check(c, &random)
+        }
+    }
+
     /// The model's layers at reduced size: 3x3 stride 1 with SAME padding, and stride 2 VALID
     /// after an explicit PAD.
     @Test func modelShapesMatchReference() {
