@@ -4,7 +4,8 @@
 ///
 /// Computes output rows `rows` of `0..<batches * outputHeight` (batch-major), so threads can
 /// split the work; every output pixel is computed on its own, so any split gives the same bytes.
-/// `scratch` must hold `packed.scratchByteCount` bytes and not be shared between running calls.
+/// `scratch` must hold `packed.scratchByteCount` bytes, be 16-byte aligned and not be shared
+/// between running calls.
 public func convolutionInt8Fast(_ packed: PackedConvolution, input: UnsafePointer<Int8>,
                                 output: UnsafeMutablePointer<Int8>, rows: Range<Int>,
                                 scratch: UnsafeMutableRawPointer) {

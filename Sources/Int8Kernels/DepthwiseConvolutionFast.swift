@@ -5,7 +5,7 @@
 ///
 /// Computes output rows `rows` of `0..<batches * outputHeight` (batch-major), so threads can
 /// split the work; any split gives the same bytes. `scratch` must hold
-/// `packed.scratchByteCount` bytes and not be shared between running calls.
+/// `packed.scratchByteCount` bytes, be 16-byte aligned and not be shared between running calls.
 public func depthwiseConvolutionInt8Fast(_ packed: PackedDepthwiseConvolution, input: UnsafePointer<Int8>,
                                          output: UnsafeMutablePointer<Int8>, rows: Range<Int>,
                                          scratch: UnsafeMutableRawPointer) {

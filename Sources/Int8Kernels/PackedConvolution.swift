@@ -56,7 +56,7 @@ public struct PackedConvolution: Sendable {
     var pointwiseChunk: Int { (max(geometry.outputWidth, 4) + 3) / 4 * 4 }
 
     /// Scratch bytes `convolutionInt8Fast` needs per call: one widened input row per filter row,
-    /// or `pointwiseChunk` widened pixels for a pointwise convolution (any alignment; per thread
+    /// or `pointwiseChunk` widened pixels for a pointwise convolution (16-byte aligned; per thread
     /// when calls run in parallel).
     public var scratchByteCount: Int {
         isPointwise ? (pointwiseChunk * geometry.inputChannels + 16) * 2 : geometry.filterHeight * rowStride * 2

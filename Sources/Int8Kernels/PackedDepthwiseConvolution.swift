@@ -29,7 +29,7 @@ public struct PackedDepthwiseConvolution: Sendable {
 
     var taps: Int { geometry.filterHeight * geometry.filterWidth }
 
-    /// Scratch bytes `depthwiseConvolutionInt8Fast` needs per call (any alignment; per thread when
+    /// Scratch bytes `depthwiseConvolutionInt8Fast` needs per call (16-byte aligned; per thread when
     /// calls run in parallel): input pointers for each filter row and each tap, and an input row
     /// of zero points.
     public var scratchByteCount: Int {

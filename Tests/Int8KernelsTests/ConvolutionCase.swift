@@ -106,3 +106,6 @@ func withOptionalPointer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) 
     guard let array else { return body(nil) }
     return array.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
+
+/// The alignment the fast kernels ask of their scratch.
+let scratchAlignment = 16

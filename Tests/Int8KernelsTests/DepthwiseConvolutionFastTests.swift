@@ -15,15 +15,14 @@ import TestSupport
             }
         }
         var output = [Int8](repeating: 0, count: c.outputCount)
-        var scratch = [UInt8](repeating: 0xA5, count: packed.scratchByteCount + 1)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: packed.scratchByteCount, alignment: scratchAlignment)
+        defer { scratch.deallocate() }
+        scratch.initializeMemory(as: UInt8.self, repeating: 0xA5, count: packed.scratchByteCount)
         c.input.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { output in
-                scratch.withUnsafeMutableBytes { scratch in
-                    for range in rows {
-                        // Offset by one byte: the scratch needs no alignment.
-                        depthwiseConvolutionInt8Fast(packed, input: input.baseAddress!, output: output.baseAddress!,
-                                                     rows: range, scratch: scratch.baseAddress! + 1)
-                    }
+                for range in rows {
+                depthwiseConvolutionInt8Fast(packed, input: input.baseAddress!, output: output.baseAddress!,
+                                             rows: range, scratch: scratch)
                 }
             }
         }
