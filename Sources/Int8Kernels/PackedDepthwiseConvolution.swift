@@ -51,6 +51,7 @@ public struct PackedDepthwiseConvolution: Sendable {
         let taps = g.filterHeight * g.filterWidth
         var weights = [Int16](repeating: 0, count: taps * channelStride)
         var groups: [ChannelGroup] = []
+        groups.reserveCapacity((channels + 7) / 8)
         for first in stride(from: 0, to: channels, by: 8) {
             let count = min(8, channels - first)
             var folded = SIMD8<Int32>()

@@ -2,10 +2,10 @@
 // calls; these loops are the forms LLVM turns into single AVX2 instructions (vpmovsx, vpmaddwd,
 // vpackss), and on targets without vectors they are plain scalar code.
 
-/// Unaligned load of `Vector` from `pointer + byteOffset`.
+/// Unaligned load of `Vector` from `pointer`.
 @_transparent
-func loadVector<Vector: SIMD>(_ pointer: UnsafeRawPointer, byteOffset: Int = 0, as _: Vector.Type) -> Vector {
-    pointer.loadUnaligned(fromByteOffset: byteOffset, as: Vector.self)
+func loadVector<Vector: SIMD>(_ pointer: UnsafeRawPointer, as _: Vector.Type) -> Vector {
+    pointer.loadUnaligned(as: Vector.self)
 }
 
 /// Unaligned store of `vector` at `pointer`.
