@@ -5,7 +5,7 @@ import TestSupport
 import TFLiteFormat
 @testable import Runtime
 
-/// The fast kernels on every CONV_2D, DEPTHWISE_CONV_2D and integer QUANTIZE of the reference
+/// The fast kernels on every CONV_2D, DEPTHWISE_CONV_2D, integer QUANTIZE and ADD of the reference
 /// models, fed the astronaut run's own tensors: each must reproduce the tensor the reference
 /// kernels wrote (which `GoldenTests` checks against LiteRT), with the rows split in two.
 @Suite struct FastKernelModelTests {
@@ -161,6 +161,31 @@ import TFLiteFormat
                         }
                     }
                 }
+            case .add:
+                let a = interpreter.tensors[Int(op.inputs[0])], b = interpreter.tensors[Int(op.inputs[1])]
+                let output = interpreter.tensors[Int(op.outputs[0])]
+                guard a.type == .int8, a.shape == b.shape, case .add(let options) = op.options else { continue }
+                let qa = try #require(a.quantization), qb = try #require(b.quantization)
+                let qo = try #require(output.quantization)
+                // As prepareAdd: both inputs rescaled to twice the larger input scale, 20 bits up.
+                let twiceMaxInputScale = Double(2 * max(qa.scale, qb.scale))
+                let ma = QuantizedMultiplier(Double(qa.scale) / twiceMaxInputScale)
+                let mb = QuantizedMultiplier(Double(qb.scale) / twiceMaxInputScale)
+                let mo = QuantizedMultiplier(twiceMaxInputScale / Double(Float(1 << 20) * qo.scale))
+                let (low, high) = try #require(activationRange(options.activation, scale: qo.scale,
+                                                               zeroPoint: qo.zeroPoint, type: .int8))
+                let q = AdditionQuantization(
+                    inputOffsetA: -qa.zeroPoint, inputOffsetB: -qb.zeroPoint, leftShift: 20, multiplierA: ma.multiplier,
+                    shiftA: ma.shift, multiplierB: mb.multiplier, shiftB: mb.shift, outputMultiplier: mo.multiplier,
+                    outputShift: mo.shift, outputZeroPoint: qo.zeroPoint, activationMin: low, activationMax: high)
+                let x = try Self.data(interpreter, op.inputs[0]).assumingMemoryBound(to: Int8.self).baseAddress!
+                let y = try Self.data(interpreter, op.inputs[1]).assumingMemoryBound(to: Int8.self).baseAddress!
+                let count = a.elementCount
+                actual.withUnsafeMutableBytes { out in
+                    for piece in [0..<count / 3, count / 3..<count] {
+                        addInt8Fast(elements: piece, q, a: x, b: y, output: out.assumingMemoryBound(to: Int8.self).baseAddress!)
+                    }
+                }
             default:
                 continue
             }
@@ -168,6 +193,6 @@ import TFLiteFormat
             #expect(differing == 0, "\(size) operator \(index) \(code): \(differing) of \(expected.count) bytes differ")
             checked += 1
         }
-        #expect(checked >= 48, "only \(checked) operators checked")
+        #expect(checked >= 52, "only \(checked) operators checked")
     }
 }
