@@ -131,7 +131,8 @@ func storeRequantized(_ accumulators: SIMD8<Int32>, _ lanes: RequantizationLanes
     if count >= 8 {
         storeVector(values, to: output)
     } else {
-        for lane in 0..<count { output[lane] = values[lane] }
+        // Copied through memory: extracting single lanes makes LLVM scalarize the clamp.
+        withUnsafeBytes(of: values) { output.update(from: $0.bindMemory(to: Int8.self).baseAddress!, count: count) }
     }
 }
 
