@@ -2,8 +2,9 @@
 import Foundation
 import PackageDescription
 
-/// The kernels' SIMD code is 2.5-3x faster with AVX2, so release builds on x86-64 hosts target
-/// x86-64-v3 (Haswell, Zen and later); TINYSSD_PORTABLE=1 builds for any x86-64 instead.
+/// The fast kernels run 2-3.7x faster with AVX2 (measured with kernel-bench), so release builds
+/// on x86-64 hosts target x86-64-v3 (Haswell, Zen and later); TINYSSD_PORTABLE=1 builds for any
+/// x86-64 instead.
 let kernelSettings: [SwiftSetting] = {
     #if arch(x86_64)
     if ProcessInfo.processInfo.environment["TINYSSD_PORTABLE"] != "1" {
