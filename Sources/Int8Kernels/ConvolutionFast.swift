@@ -1,6 +1,7 @@
 /// Fast int8 CONV_2D, bit for bit `convolutionInt8Reference` for the geometry and parameters
-/// `packed` was built from: any filter size, stride, dilation and padding (1x1 convolutions take
-/// the same path with one widened row).
+/// `packed` was built from: any filter size, stride, dilation and padding. Each output row reads
+/// its input rows widened to int16 with the padding around them; unpadded 1x1 stride-1
+/// convolutions widen runs of pixels across rows instead.
 ///
 /// Computes output rows `rows` of `0..<batches * outputHeight` (batch-major), so threads can
 /// split the work; every output pixel is computed on its own, so any split gives the same bytes.
