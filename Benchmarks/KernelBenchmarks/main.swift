@@ -37,6 +37,7 @@ func secondsPerCall(budget: Double, _ body: () -> Void) -> Double {
     return samples.min()!
 }
 
+/// `value` with exactly `decimals` digits after the point.
 func format(_ value: Double, _ decimals: Int) -> String {
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
@@ -49,6 +50,7 @@ func format(_ value: Double, _ decimals: Int) -> String {
     return text
 }
 
+/// `text` right-aligned in `width` characters.
 func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
 }
@@ -61,6 +63,7 @@ struct Row {
     var fast: () -> Void
 }
 
+/// Random data and requantization parameters for one layer shape.
 struct Layer {
     var input: [Int8]
     var filter: [Int8]
@@ -95,6 +98,7 @@ struct Layer {
     }
 }
 
+/// A CONV_2D row: reference against `convolutionInt8Fast` over all output rows.
 func convolutionRow(_ generator: inout Generator, _ name: String, size: Int, channels: Int, outputChannels: Int,
                     filter: Int = 1, stride: Int = 1, padBefore: Int = 0, padAfter: Int = 0) -> Row {
     var layer = Layer(&generator, size: size, channels: channels, outputChannels: outputChannels, filter: filter,
@@ -115,6 +119,7 @@ func convolutionRow(_ generator: inout Generator, _ name: String, size: Int, cha
         fast: { convolutionInt8Fast(packed, input: layer.input, output: &layer.output, rows: rows, scratch: scratch) })
 }
 
+/// A 3x3 DEPTHWISE_CONV_2D row with depth multiplier 1.
 func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, channels: Int, stride: Int,
                   padding: Int) -> Row {
     var layer = Layer(&generator, size: size, channels: channels, outputChannels: channels, filter: 3, stride: stride,
@@ -135,6 +140,7 @@ func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, chann
         fast: { depthwiseConvolutionInt8Fast(packed, input: layer.input, output: &layer.output, rows: rows, scratch: scratch) })
 }
 
+/// The input QUANTIZE (uint8 -> int8) row.
 func requantizeRow(_ generator: inout Generator, _ name: String, count: Int) -> Row {
     let input = generator.int8s(count).map { UInt8(bitPattern: $0) }
     var output = [Int8](repeating: 0, count: count)
@@ -150,6 +156,7 @@ func requantizeRow(_ generator: inout Generator, _ name: String, count: Int) -> 
         })
 }
 
+/// A same-shape int8 ADD row with parameters like the model's.
 func addRow(_ generator: inout Generator, _ name: String, count: Int) -> Row {
     let a = generator.int8s(count)
     let b = generator.int8s(count)
