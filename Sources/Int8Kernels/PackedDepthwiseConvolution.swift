@@ -1,0 +1,104 @@
+/// An int8 DEPTHWISE_CONV_2D prepared once, at load time, for `depthwiseConvolutionInt8Fast`.
+///
+/// The runtime builds it from the operator's geometry, depth multiplier, `ChannelRequantization`,
+/// the 1HWO filter bytes and the int32 bias (or nil), keeps it for the life of the model, and
+/// gives each call `scratchByteCount` bytes of scratch. Packing: taps are taken two at a time and
+/// each channel's two weights stored side by side in int16 (for vpmaddwd), 8 channels per vector,
+/// the output channels padded to a multiple of 16 and an odd last tap paired with a zero weight;
+/// the input zero point folded into the bias (`bias - inputZeroPoint * sum(weights)`, wrapping,
+/// so padding taps read the zero point); requantization constants spread into SIMD lanes.
+public struct PackedDepthwiseConvolution: Sendable {
+    public let geometry: ConvolutionGeometry
+    public let depthMultiplier: Int
+    /// Vectors per tap pair: output channels rounded up to 16, over 8.
+    let vectorsPerPair: Int
+    /// `[tap pair][vectorsPerPair]`: lane `2l + j` of vector `g` holds the weight of tap
+    /// `2 * pair + j` for channel `8g + l`.
+    let weights: [SIMD16<Int16>]
+    /// Folded bias and requantization lanes of every 8 output channels.
+    let groups: [ChannelGroup]
+    /// Adjacent output pixels one 16-lane vector covers: `16 / channels` when the channel count
+    /// divides 16 at stride 1 with multiplier 1 (the pixels' inputs are then adjacent too), else 1.
+    let pixelsPerVector: Int
+    /// `[tap pair][2]`: `weights` for lanes that repeat the channels `pixelsPerVector` times.
+    let repeatedWeights: [SIMD16<Int16>]
+    /// The two groups of 8 lanes of a vector of `pixelsPerVector` pixels.
+    let repeatedGroups: [ChannelGroup]
+    let inputZeroPoint: Int8
+    let outputZeroPoint: Int32
+    let activationMin: Int32
+    let activationMax: Int32
+
+    var taps: Int { geometry.filterHeight * geometry.filterWidth }
+    var tapPairs: Int { (taps + 1) / 2 }
+
+    /// Scratch bytes `depthwiseConvolutionInt8Fast` needs per call (16-byte aligned; per thread when
+    /// calls run in parallel): input pointers for each filter row and twice for each tap, and an
+    /// input row of zero points.
+    public var scratchByteCount: Int {
+        (geometry.filterHeight + 2 * taps) * MemoryLayout<UnsafePointer<Int8>>.stride
+            + geometry.inputWidth * geometry.inputChannels
+    }
+
+    /// `q.inputOffset` must be in -127...128 (an int8 zero point) and `q`'s shifts at least -31.
+    public init(_ g: ConvolutionGeometry, depthMultiplier: Int, _ q: ChannelRequantization,
+                filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?) {
+        geometry = g
+        self.depthMultiplier = depthMultiplier
+        let channels = g.outputChannels
+        vectorsPerPair = (channels + 15) / 16 * 2
+        inputZeroPoint = Int8(truncatingIfNeeded: -q.inputOffset)
+        outputZeroPoint = q.outputZeroPoint
+        activationMin = q.activationMin
+        activationMax = q.activationMax
+        let taps = g.filterHeight * g.filterWidth
+        let tapPairs = (taps + 1) / 2
+        var weights = [SIMD16<Int16>](repeating: SIMD16(), count: tapPairs * vectorsPerPair)
+        var groups: [ChannelGroup] = []
+        groups.reserveCapacity((channels + 7) / 8)
+        for first in stride(from: 0, to: channels, by: 8) {
+            let count = min(8, channels - first)
+            var folded = SIMD8<Int32>()
+            for lane in 0..<count {
+                let channel = first + lane
+                var sum: Int32 = 0
+                for tap in 0..<taps {
+                    let weight = filter[tap * channels + channel]
+                    weights[(tap / 2) * vectorsPerPair + first / 8][2 * lane + tap % 2] = Int16(weight)
+                    sum = sum &+ Int32(weight)
+                }
+                folded[lane] = (bias?[channel] ?? 0) &+ q.inputOffset &* sum
+            }
+            groups.append(ChannelGroup(
+                bias: folded, lanes: RequantizationLanes(multipliers: q.multipliers, shifts: q.shifts, first: first, count: count)))
+        }
+        self.weights = weights
+        self.groups = groups
+
+        let repeats = depthMultiplier == 1 && g.strideWidth == 1 && channels < 16 && 16 % channels == 0
+        pixelsPerVector = repeats ? 16 / channels : 1
+        var repeatedWeights = [SIMD16<Int16>](repeating: SIMD16(), count: repeats ? tapPairs * 2 : 0)
+        var repeatedGroups: [ChannelGroup] = []
+        if repeats {
+            for pair in 0..<tapPairs {
+                for lane in 0..<16 {
+                    for j in 0..<2 {
+                        repeatedWeights[pair * 2 + lane / 8][2 * (lane % 8) + j] =
+                            weights[pair * vectorsPerPair][2 * (lane % channels) + j]
+                    }
+                }
+            }
+            for half in 0..<2 {
+                var group = groups[0]
+                for lane in 0..<8 {
+                    let sourceLane = (8 * half + lane) % channels
+                    group.bias[lane] = groups[0].bias[sourceLane]
+                    group.lanes.copyLane(lane, from: groups[0].lanes, lane: sourceLane)
+                }
+                repeatedGroups.append(group)
+            }
+        }
+        self.repeatedWeights = repeatedWeights
+        self.repeatedGroups = repeatedGroups
+    }
+}
