@@ -147,11 +147,11 @@ func requantizeRow(_ generator: inout Generator, _ name: String, count: Int) -> 
     return Row(
         name: name, work: count,
         reference: {
-            requantize(count: count, inputZeroPoint: 127, outputZeroPoint: -1, multiplier: 1_077_952_576, shift: 1,
+            requantize(count: count, tiesUpCount: count / 16 * 16, inputZeroPoint: 127, outputZeroPoint: -1, multiplier: 1_077_952_576, shift: 1,
                        input: input, output: &output)
         },
         fast: {
-            requantizeFast(elements: 0..<count, count: count, inputZeroPoint: 127, outputZeroPoint: -1,
+            requantizeFast(count: count, tiesUpCount: count / 16 * 16, inputZeroPoint: 127, outputZeroPoint: -1,
                            multiplier: 1_077_952_576, shift: 1, input: input, output: &output)
         })
 }

@@ -22,26 +22,10 @@ public func convolutionInt8Fast(_ packed: PackedConvolution, input: UnsafePointe
             let kernel = ConvolutionBlocks(packed: packed, segments: segments, weights: weights.baseAddress!,
                                            groups: groups.baseAddress!, clamp: clamp)
             if packed.isPointwise {
-                // Consecutive pixels are consecutive in memory: chunks of whole blocks of 4 run
-                // across rows, so narrow rows waste no block lanes.
-                let channels = g.inputChannels
-                let inputCount = g.batches * g.inputHeight * g.inputWidth * channels
-                let end = rows.upperBound * g.outputWidth
-                var pixel = rows.lowerBound * g.outputWidth
-                while pixel < end {
-                    let chunk = min(packed.pointwiseChunk, end - pixel)
-                    widenToInt16(input + pixel * channels, count: chunk * channels, to: widened,
-                                 overrun: (pixel + chunk) * channels + 16 <= inputCount)
-                    var x = 0
-                    while x < chunk {
-                        let count = min(4, chunk - x)
-                        kernel.run(PixelBlock(base: UnsafeRawPointer(widened), first: x, pixelBytes: channels * 2,
-                                              count: count, output: output + (pixel + x) * g.outputChannels,
-                                              outputChannels: g.outputChannels))
-                        x += count
-                    }
-                    pixel += chunk
-                }
+                let first = rows.lowerBound * g.outputWidth
+                pointwiseBlocks(kernel, packed, pixelCount: (rows.upperBound - rows.lowerBound) * g.outputWidth,
+                                input: input + first * g.inputChannels, output: output + first * g.outputChannels,
+                                widened: widened)
                 return
             }
             for row in rows {
@@ -227,4 +211,48 @@ private func multiplyNarrowBlock(_ block: PixelBlock, _ segments: SegmentLayout,
     storeRequantized(a2, group.lanes, clamp, to: out + 2 * stride, count: count)
     guard block.count > 3 else { return }
     storeRequantized(a3, group.lanes, clamp, to: out + 3 * stride, count: count)
+}
+
+/// Fast int8 1x1 stride-1 CONV_2D over `pixelCount` consecutive pixels, bit for bit the reference:
+/// `input` and `output` point at the first pixel, which lets the runtime run the convolution a
+/// piece at a time (in place, or on threads). `packed` must be pointwise (`isPointwise`).
+public func convolutionPointwiseInt8Fast(_ packed: PackedConvolution, pixelCount: Int, input: UnsafePointer<Int8>,
+                                         output: UnsafeMutablePointer<Int8>, scratch: UnsafeMutableRawPointer) {
+    let g = packed.geometry
+    let clamp = OutputClamp(zeroPoint: packed.outputZeroPoint, low: packed.activationMin, high: packed.activationMax)
+    let widened = scratch.bindMemory(to: Int16.self, capacity: g.filterHeight * packed.rowStride)
+    let segments = SegmentLayout(
+        filterRows: g.filterHeight, segmentsPerFilterRow: packed.segmentsPerFilterRow, pairs: packed.segmentPairs,
+        rowBytes: packed.rowStride * 2, segmentBytes: g.dilationWidth * g.inputChannels * 2)
+    packed.weights.withUnsafeBufferPointer { weights in
+        packed.groups.withUnsafeBufferPointer { groups in
+            let kernel = ConvolutionBlocks(packed: packed, segments: segments, weights: weights.baseAddress!,
+                                           groups: groups.baseAddress!, clamp: clamp)
+            pointwiseBlocks(kernel, packed, pixelCount: pixelCount, input: input, output: output, widened: widened)
+        }
+    }
+}
+
+/// Consecutive pixels are consecutive in memory: chunks of whole blocks of 4 run across rows, so
+/// narrow rows waste no block lanes.
+private func pointwiseBlocks(_ kernel: ConvolutionBlocks, _ packed: PackedConvolution, pixelCount: Int,
+                             input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
+                             widened: UnsafeMutablePointer<Int16>) {
+    let channels = packed.geometry.inputChannels
+    let outputChannels = packed.geometry.outputChannels
+    var pixel = 0
+    while pixel < pixelCount {
+        let chunk = min(packed.pointwiseChunk, pixelCount - pixel)
+        widenToInt16(input + pixel * channels, count: chunk * channels, to: widened,
+                     overrun: (pixel + chunk) * channels + 16 <= pixelCount * channels)
+        var x = 0
+        while x < chunk {
+            let count = min(4, chunk - x)
+            kernel.run(PixelBlock(base: UnsafeRawPointer(widened), first: x, pixelBytes: channels * 2,
+                                  count: count, output: output + (pixel + x) * outputChannels,
+                                  outputChannels: outputChannels))
+            x += count
+        }
+        pixel += chunk
+    }
 }

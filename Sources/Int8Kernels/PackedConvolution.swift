@@ -13,7 +13,7 @@
 ///   wrapping int32, exactly what the reference accumulates (padding then reads the zero point);
 /// - per-channel requantization constants are spread into SIMD lanes (`RequantizationLanes`).
 public struct PackedConvolution: Sendable {
-    public let geometry: ConvolutionGeometry
+    public private(set) var geometry: ConvolutionGeometry
     /// Input values one segment reads, and the same in int16 pairs (rounded up).
     let segmentLength: Int
     let segmentPairs: Int
@@ -54,6 +54,17 @@ public struct PackedConvolution: Sendable {
 
     /// Pixels a pointwise convolution widens at a time: a row's worth, in whole blocks of 4.
     var pointwiseChunk: Int { (max(geometry.outputWidth, 4) + 3) / 4 * 4 }
+
+    /// The same packed weights for a convolution that reads the unpadded input of a PAD: the
+    /// input is `height` x `width` and the window starts `top` rows and `left` columns earlier.
+    public func absorbingPadding(height: Int, width: Int, top: Int, left: Int) -> PackedConvolution {
+        var moved = self
+        moved.geometry.inputHeight = height
+        moved.geometry.inputWidth = width
+        moved.geometry.padTop += top
+        moved.geometry.padLeft += left
+        return moved
+    }
 
     /// Scratch bytes `convolutionInt8Fast` needs per call: one widened input row per filter row,
     /// or `pointwiseChunk` widened pixels for a pointwise convolution (16-byte aligned; per thread

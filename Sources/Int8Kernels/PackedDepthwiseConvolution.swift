@@ -8,7 +8,7 @@
 /// the input zero point folded into the bias (`bias - inputZeroPoint * sum(weights)`, wrapping,
 /// so padding taps read the zero point); requantization constants spread into SIMD lanes.
 public struct PackedDepthwiseConvolution: Sendable {
-    public let geometry: ConvolutionGeometry
+    public private(set) var geometry: ConvolutionGeometry
     public let depthMultiplier: Int
     /// Vectors per tap pair: output channels rounded up to 16, over 8.
     let vectorsPerPair: Int
@@ -35,6 +35,17 @@ public struct PackedDepthwiseConvolution: Sendable {
     /// Scratch bytes `depthwiseConvolutionInt8Fast` needs per call (16-byte aligned; per thread when
     /// calls run in parallel): input pointers for each filter row and twice for each tap, and an
     /// input row of zero points.
+    /// The same packed weights for a depthwise convolution that reads the unpadded input of a PAD:
+    /// the input is `height` x `width` and the window starts `top` rows and `left` columns earlier.
+    public func absorbingPadding(height: Int, width: Int, top: Int, left: Int) -> PackedDepthwiseConvolution {
+        var moved = self
+        moved.geometry.inputHeight = height
+        moved.geometry.inputWidth = width
+        moved.geometry.padTop += top
+        moved.geometry.padLeft += left
+        return moved
+    }
+
     public var scratchByteCount: Int {
         (geometry.filterHeight + 2 * taps) * MemoryLayout<UnsafePointer<Int8>>.stride
             + geometry.inputWidth * geometry.inputChannels

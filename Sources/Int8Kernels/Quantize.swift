@@ -38,9 +38,27 @@ public func quantizeFloat<Output: FixedWidthInteger>(
 /// an SSE translation: blocks of 8 as `Float(q) * scale + Float(-zeroPoint * scale)` (two float
 /// roundings), the remaining `count % 8` values as `scale * (q - zeroPoint)` in double. The first
 /// `blockedCount` values here take the block form (`count / 8 * 8` for a whole tensor).
-public func dequantize<Input: FixedWidthInteger>(
-    count: Int, blockedCount: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Input>,
-    output: UnsafeMutablePointer<Float>
+public func dequantize(count: Int, blockedCount: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Int8>,
+                       output: UnsafeMutablePointer<Float>) {
+    dequantizeValues(count: count, blockedCount: blockedCount, scale: scale, zeroPoint: zeroPoint, input: input, output: output)
+}
+
+/// DEQUANTIZE of uint8 values; see the int8 overload.
+public func dequantize(count: Int, blockedCount: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<UInt8>,
+                       output: UnsafeMutablePointer<Float>) {
+    dequantizeValues(count: count, blockedCount: blockedCount, scale: scale, zeroPoint: zeroPoint, input: input, output: output)
+}
+
+/// DEQUANTIZE of int16 values; see the int8 overload.
+public func dequantize(count: Int, blockedCount: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Int16>,
+                       output: UnsafeMutablePointer<Float>) {
+    dequantizeValues(count: count, blockedCount: blockedCount, scale: scale, zeroPoint: zeroPoint, input: input, output: output)
+}
+
+/// The public overloads fix the element type so this specializes into vector code.
+@inline(__always)
+func dequantizeValues<Input: FixedWidthInteger>(
+    count: Int, blockedCount: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Input>, output: UnsafeMutablePointer<Float>
 ) {
     let zeroTimesScale = Float(Double(-zeroPoint) * Double(scale))
     let blocked = min(max(blockedCount, 0), count)

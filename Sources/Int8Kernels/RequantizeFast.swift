@@ -1,35 +1,35 @@
-/// Fast QUANTIZE between integer types, bit for bit `requantize` over the whole tensor of
-/// `count` values: the blocks of 16 that LiteRT rounds ties upward are counted from the start of
-/// the tensor, so `elements` (a sub-range, for threads) may start and end anywhere.
-/// `multiplier` must be non-negative and `shift` at least -31, as `QuantizedMultiplier` makes them.
-public func requantizeFast(elements: Range<Int>, count: Int, inputZeroPoint: Int32, outputZeroPoint: Int32,
+/// Fast QUANTIZE between integer types, bit for bit `requantize` with the same arguments: the
+/// first `tiesUpCount` of the `count` values round ties upward, 16 at a time in SIMD, the rest as
+/// TFLite's scalar code does. `multiplier` must be non-negative and `shift` at least -31, as
+/// `QuantizedMultiplier` makes them.
+public func requantizeFast(count: Int, tiesUpCount: Int, inputZeroPoint: Int32, outputZeroPoint: Int32,
                            multiplier: Int32, shift: Int32, input: UnsafePointer<UInt8>,
                            output: UnsafeMutablePointer<Int8>) {
-    requantizeVectors(elements: elements, count: count, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
+    requantizeVectors(count: count, tiesUpCount: tiesUpCount, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
                       multiplier: multiplier, shift: shift, input: input, output: output)
 }
 
 /// Fast QUANTIZE int8 -> int8; see the uint8 -> int8 overload.
-public func requantizeFast(elements: Range<Int>, count: Int, inputZeroPoint: Int32, outputZeroPoint: Int32,
+public func requantizeFast(count: Int, tiesUpCount: Int, inputZeroPoint: Int32, outputZeroPoint: Int32,
                            multiplier: Int32, shift: Int32, input: UnsafePointer<Int8>,
                            output: UnsafeMutablePointer<Int8>) {
-    requantizeVectors(elements: elements, count: count, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
+    requantizeVectors(count: count, tiesUpCount: tiesUpCount, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
                       multiplier: multiplier, shift: shift, input: input, output: output)
 }
 
 /// Fast QUANTIZE int8 -> uint8; see the uint8 -> int8 overload.
-public func requantizeFast(elements: Range<Int>, count: Int, inputZeroPoint: Int32, outputZeroPoint: Int32,
+public func requantizeFast(count: Int, tiesUpCount: Int, inputZeroPoint: Int32, outputZeroPoint: Int32,
                            multiplier: Int32, shift: Int32, input: UnsafePointer<Int8>,
                            output: UnsafeMutablePointer<UInt8>) {
-    requantizeVectors(elements: elements, count: count, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
+    requantizeVectors(count: count, tiesUpCount: tiesUpCount, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
                       multiplier: multiplier, shift: shift, input: input, output: output)
 }
 
 /// Fast QUANTIZE uint8 -> uint8; see the uint8 -> int8 overload.
-public func requantizeFast(elements: Range<Int>, count: Int, inputZeroPoint: Int32, outputZeroPoint: Int32,
+public func requantizeFast(count: Int, tiesUpCount: Int, inputZeroPoint: Int32, outputZeroPoint: Int32,
                            multiplier: Int32, shift: Int32, input: UnsafePointer<UInt8>,
                            output: UnsafeMutablePointer<UInt8>) {
-    requantizeVectors(elements: elements, count: count, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
+    requantizeVectors(count: count, tiesUpCount: tiesUpCount, inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
                       multiplier: multiplier, shift: shift, input: input, output: output)
 }
 
@@ -37,16 +37,15 @@ public func requantizeFast(elements: Range<Int>, count: Int, inputZeroPoint: Int
 /// public overloads fix the types so this specializes into vector code.
 @inline(__always)
 private func requantizeVectors<Input: FixedWidthInteger & SIMDScalar, Output: FixedWidthInteger & SIMDScalar>(
-    elements: Range<Int>, count: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32,
+    count: Int, tiesUpCount: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32,
     input: UnsafePointer<Input>, output: UnsafeMutablePointer<Output>
 ) {
-    let blocked = count / 16 * 16
+    let tiesUp = min(max(tiesUpCount, 0), count)
     let lanes = RequantizationLanes(multiplier: multiplier, shift: shift)
     let low = Int32(Output.min)
     let high = Int32(Output.max)
-    var i = elements.lowerBound
-    let vectorEnd = min(elements.upperBound, blocked)
-    while i + 16 <= vectorEnd {
+    var i = 0
+    while i + 16 <= tiesUp {
         let values = loadVector(input + i, as: SIMD16<Input>.self)
         var first = SIMD8<Int32>()
         var second = SIMD8<Int32>()
@@ -64,9 +63,9 @@ private func requantizeVectors<Input: FixedWidthInteger & SIMDScalar, Output: Fi
         storeVector(result, to: output + i)
         i += 16
     }
-    while i < elements.upperBound {
+    while i < count {
         let x = Int32(truncatingIfNeeded: input[i]) &- inputZeroPoint
-        let scaled = i < blocked ? multiplyByQuantizedMultiplierTiesUp(x, multiplier, shift)
+        let scaled = i < tiesUp ? multiplyByQuantizedMultiplierTiesUp(x, multiplier, shift)
             : multiplyByQuantizedMultiplier(x, multiplier, shift)
         output[i] = Output(truncatingIfNeeded: min(max(scaled &+ outputZeroPoint, low), high))
         i += 1

@@ -67,13 +67,14 @@ public final class Interpreter {
 
         if options.preserveAllTensors {
             steps = graph.steps
-            plan = MemoryPlan.separate(steps: steps, tensors: tensors, inputs: graph.inputs)
+            plan = MemoryPlan.separate(steps: steps, tensors: tensors, inputs: graph.inputs, threads: max(options.threads, 1))
         } else {
             let elimination = CopyElimination(steps: graph.steps, tensors: graph.tensors,
                                               constants: Set(graph.constants.keys), graphOutputs: Set(graph.outputs))
             steps = elimination.steps
             plan = MemoryPlan.shared(steps: steps, tensors: tensors, inputs: graph.inputs, outputs: graph.outputs,
-                                     constants: Set(graph.constants.keys), aliases: elimination.aliases, allowInPlace: true)
+                                     constants: Set(graph.constants.keys), aliases: elimination.aliases,
+                                     threads: max(options.threads, 1))
         }
         guard plan.arenaBytes <= options.memoryLimit else {
             throw .tooLarge(what: "activation arena", bytes: plan.arenaBytes, limit: options.memoryLimit)
@@ -82,7 +83,7 @@ public final class Interpreter {
         var pointers = [UnsafeMutableRawPointer?](repeating: nil, count: graph.tensors.count)
         for (tensor, buffer) in graph.constants { pointers[tensor] = buffer.pointer }
         for (tensor, offset) in plan.offsets { pointers[tensor] = arena.pointer + offset }
-        memory = TensorMemory(pointers: pointers, scratch: arena.pointer + plan.scratchOffset)
+        memory = TensorMemory(pointers: pointers, scratch: arena.pointer + plan.scratchOffset, scratchStride: plan.scratchStride)
         workers = WorkerPool(threads: options.threads)
     }
 
@@ -103,18 +104,48 @@ public final class Interpreter {
 
     /// Runs every step once.
     public func invoke() {
-        let memory = self.memory
-        let threads = workers.threadCount
-        for (index, step) in steps.enumerated() {
-            if plan.inPlaceSteps.contains(index), let pixelwise = step.kernel as? PixelwiseStep {
-                runInPlace(pixelwise)
-            } else if threads > 1, let partitioned = step.kernel as? RowPartitionedStep, partitioned.rowCount >= threads {
-                workers.run { part in
-                    partitioned.run(memory, rows: WorkerPool.slice(partitioned.rowCount, part: part, of: threads))
-                }
-            } else {
-                step.kernel.run(memory)
+        for index in steps.indices { runStep(index) }
+    }
+
+    /// Time spent in one operator of the plan.
+    public struct OperatorTiming: Sendable {
+        /// The operator's index in the file.
+        public var operatorIndex: Int
+        public var code: BuiltinOperator
+        /// Median over the profiled runs.
+        public var microseconds: Double
+    }
+
+    /// Runs the model `runs` times and returns each planned operator's median time, in execution order.
+    public func profile(runs: Int) -> [OperatorTiming] {
+        var samples = [[Double]](repeating: [], count: steps.count)
+        for _ in 0..<max(runs, 1) {
+            for index in steps.indices {
+                let start = ContinuousClock.now
+                runStep(index)
+                let elapsed = ContinuousClock.now - start
+                samples[index].append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
             }
+        }
+        return steps.indices.map { index in
+            let sorted = samples[index].sorted()
+            return OperatorTiming(operatorIndex: steps[index].operatorIndex, code: steps[index].code,
+                                  microseconds: sorted[sorted.count / 2])
+        }
+    }
+
+    private func runStep(_ index: Int) {
+        let step = steps[index]
+        let threads = workers.threadCount
+        if plan.inPlaceSteps.contains(index), let pixelwise = step.kernel as? PixelwiseStep {
+            runInPlace(pixelwise)
+        } else if threads > 1, let partitioned = step.kernel as? RowPartitionedStep, partitioned.rowCount >= threads {
+            let memory = self.memory
+            workers.run { part in
+                partitioned.run(memory.forPart(part), rows: WorkerPool.slice(partitioned.rowCount, part: part, of: threads))
+            }
+        } else {
+            step.kernel.run(memory)
         }
     }
 

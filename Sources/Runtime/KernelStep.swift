@@ -5,10 +5,18 @@ import TFLiteFormat
 struct TensorMemory: @unchecked Sendable {
     let pointers: [UnsafeMutableRawPointer?]
     let scratch: UnsafeMutableRawPointer?
+    /// Bytes of scratch per thread: part `p` of a step uses its own slice.
+    let scratchStride: Int
 
-    init(pointers: [UnsafeMutableRawPointer?], scratch: UnsafeMutableRawPointer? = nil) {
+    init(pointers: [UnsafeMutableRawPointer?], scratch: UnsafeMutableRawPointer? = nil, scratchStride: Int = 0) {
         self.pointers = pointers
         self.scratch = scratch
+        self.scratchStride = scratchStride
+    }
+
+    /// The same tensors with the scratch slice of thread `part`.
+    func forPart(_ part: Int) -> TensorMemory {
+        TensorMemory(pointers: pointers, scratch: scratch.map { $0 + part * scratchStride }, scratchStride: scratchStride)
     }
 
     subscript(_ tensor: Int) -> UnsafeMutableRawPointer {
@@ -24,7 +32,7 @@ struct TensorMemory: @unchecked Sendable {
 
 /// One prepared operator: kernel parameters fixed at load time, tensors named by index.
 protocol KernelStep: Sendable {
-    /// Bytes of `TensorMemory.scratch` that `run` uses.
+    /// Bytes of `TensorMemory.scratch` that `run` uses (per thread, for row-partitioned steps).
     var scratchBytes: Int { get }
     func run(_ memory: TensorMemory)
 }

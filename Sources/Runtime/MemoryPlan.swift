@@ -11,6 +11,8 @@ struct MemoryPlan {
     var inPlaceSteps: Set<Int>
     var scratchOffset: Int
     var scratchBytes: Int
+    /// Scratch bytes of one thread; thread `p` of a step uses `p * scratchStride` onwards.
+    var scratchStride: Int
     var arenaBytes: Int
 
     static let alignment = 16
@@ -18,31 +20,29 @@ struct MemoryPlan {
     static let pieceBytes = 4096
 
     /// Every runtime tensor in its own region: what `preserveAllTensors` needs.
-    static func separate(steps: [PlannedStep], tensors: [TensorInfo], inputs: [Int]) -> MemoryPlan {
+    static func separate(steps: [PlannedStep], tensors: [TensorInfo], inputs: [Int], threads: Int) -> MemoryPlan {
         var offsets: [Int: Int] = [:]
         var size = 0
         for tensor in inputs + steps.flatMap(\.outputs) where offsets[tensor] == nil {
             offsets[tensor] = size
             size += aligned(tensors[tensor].byteCount)
         }
-        let scratch = steps.map(\.kernel.scratchBytes).max() ?? 0
-        return MemoryPlan(offsets: offsets, inPlaceSteps: [], scratchOffset: size, scratchBytes: scratch,
-                          arenaBytes: size + aligned(scratch))
+        let stride = aligned(steps.map(\.kernel.scratchBytes).max() ?? 0)
+        return MemoryPlan(offsets: offsets, inPlaceSteps: [], scratchOffset: size, scratchBytes: stride * threads,
+                          scratchStride: stride, arenaBytes: size + stride * threads)
     }
 
     /// Shares memory between tensors that are never live together.
     static func shared(steps: [PlannedStep], tensors: [TensorInfo], inputs: [Int], outputs: [Int], constants: Set<Int>,
-                       aliases: StorageAliases, allowInPlace: Bool) -> MemoryPlan {
+                       aliases: StorageAliases, threads: Int) -> MemoryPlan {
         let groups = StorageGroups(steps: steps, tensors: tensors, inputs: inputs, outputs: outputs, constants: constants,
                                    aliases: aliases)
         var pairs: [StorageGroups.InPlacePair] = []
-        if allowInPlace {
-            for (index, step) in steps.enumerated() {
-                guard let pixelwise = step.kernel as? PixelwiseStep,
-                      groups.canShare(output: pixelwise.outputTensor, withDyingInput: pixelwise.inputTensor, at: index,
-                                      aliases: aliases) else { continue }
-                pairs.append(.init(step: index, input: aliases.root(of: pixelwise.inputTensor).tensor, output: pixelwise.outputTensor))
-            }
+        for (index, step) in steps.enumerated() {
+            guard let pixelwise = step.kernel as? PixelwiseStep,
+                  groups.canShare(output: pixelwise.outputTensor, withDyingInput: pixelwise.inputTensor, at: index,
+                                  aliases: aliases) else { continue }
+            pairs.append(.init(step: index, input: aliases.root(of: pixelwise.inputTensor).tensor, output: pixelwise.outputTensor))
         }
         // Greedy placement is order-sensitive; keep the smaller of two natural orders.
         let placement = [groups.placed(order: .largestFirst, pairs: pairs), groups.placed(order: .earliestFirst, pairs: pairs)]
@@ -57,11 +57,13 @@ struct MemoryPlan {
             let step = steps[pair.step].kernel as! PixelwiseStep
             return pieceUnits(step) * step.inputUnitBytes
         }.max() ?? 0
-        let kernelScratch = aligned(steps.map(\.kernel.scratchBytes).max() ?? 0)
+        // Each thread has its own kernel scratch; pieces of in-place steps (which run on one
+        // thread) follow them.
+        let stride = aligned(steps.map(\.kernel.scratchBytes).max() ?? 0)
         let scratchOffset = aligned(placement.size)
         return MemoryPlan(offsets: offsets, inPlaceSteps: Set(inPlace.map(\.step)), scratchOffset: scratchOffset,
-                          scratchBytes: kernelScratch + pieceScratch,
-                          arenaBytes: scratchOffset + aligned(kernelScratch + pieceScratch))
+                          scratchBytes: stride * threads + pieceScratch, scratchStride: stride,
+                          arenaBytes: scratchOffset + aligned(stride * threads + pieceScratch))
     }
 
     /// Units per piece of an in-place step: about `pieceBytes` of input.

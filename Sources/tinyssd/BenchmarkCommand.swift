@@ -27,6 +27,9 @@ struct Benchmark: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "Also time each operator (median over --runs) and list the most expensive.")
+    var profile = false
+
     struct Result: Encodable {
         var model: String
         var threads: Int
@@ -72,6 +75,20 @@ struct Benchmark: ParsableCommand {
             macs: report.totals.macs, gmacPerSecond: Double(report.totals.macs) / (median * 1e6),
             weightsBytes: report.totals.weightBytes, activationBytes: report.totals.arenaBytes,
             liveTensorPeakBytes: report.totals.liveTensorPeakBytes)
+        if profile {
+            let timings = interpreter.profile(runs: runs)
+            let total = timings.reduce(0) { $0 + $1.microseconds }
+            var byOperator: [String: Double] = [:]
+            for t in timings { byOperator[t.code.description, default: 0] += t.microseconds }
+            FileHandle.standardError.write(Data("per operator type (median us per run, sum \(String(format: "%.0f", total)) us):\n".utf8))
+            for (op, us) in byOperator.sorted(by: { $0.value > $1.value }) {
+                FileHandle.standardError.write(Data(String(format: "  %-20@ %9.1f us  %5.1f %%\n", op, us, us / total * 100).utf8))
+            }
+            FileHandle.standardError.write(Data("most expensive operators:\n".utf8))
+            for t in timings.sorted(by: { $0.microseconds > $1.microseconds }).prefix(12) {
+                FileHandle.standardError.write(Data(String(format: "  #%-4d %-20@ %9.1f us\n", t.operatorIndex, t.code.description, t.microseconds).utf8))
+            }
+        }
         if json {
             print(try jsonText(result))
         } else {

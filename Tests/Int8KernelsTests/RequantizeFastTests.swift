@@ -24,6 +24,11 @@ import TestSupport
             cuts.sort()
             pieces = (0..<cuts.count - 1).map { cuts[$0]..<cuts[$0 + 1] }
         }
+
+        /// How many values of `piece` fall in the tensor's leading blocks of 16.
+        func tiesUp(_ piece: Range<Int>) -> Int {
+            min(max(count / 16 * 16 - piece.lowerBound, 0), piece.count)
+        }
     }
 
     /// Runs the reference and, piece by piece, the fast kernel for one type pair.
@@ -32,7 +37,7 @@ import TestSupport
         fast: (Range<Int>, UnsafePointer<Input>, UnsafeMutablePointer<Output>) -> Void
     ) {
         var expected = [Output](repeating: 0, count: p.count)
-        requantize(count: p.count, inputZeroPoint: p.inputZeroPoint, outputZeroPoint: p.outputZeroPoint,
+        requantize(count: p.count, tiesUpCount: p.count / 16 * 16, inputZeroPoint: p.inputZeroPoint, outputZeroPoint: p.outputZeroPoint,
                    multiplier: p.multiplier, shift: p.shift, input: input, output: &expected)
         var actual = [Output](repeating: 0, count: p.count)
         input.withUnsafeBufferPointer { input in
@@ -50,27 +55,27 @@ import TestSupport
             let unsigned = random.bytes(600)
             var p = Parameters(&random, inputRange: 0...255, outputRange: -128...127)
             Self.check(p, Array(unsigned[0..<p.count]), Int8.self) { r, x, y in
-                requantizeFast(elements: r, count: p.count, inputZeroPoint: p.inputZeroPoint,
+                requantizeFast(count: r.count, tiesUpCount: p.tiesUp(r), inputZeroPoint: p.inputZeroPoint,
                                outputZeroPoint: p.outputZeroPoint, multiplier: p.multiplier, shift: p.shift,
-                               input: x, output: y)
+                               input: x + r.lowerBound, output: y + r.lowerBound)
             }
             p = Parameters(&random, inputRange: -128...127, outputRange: -128...127)
             Self.check(p, Array(signed[0..<p.count]), Int8.self) { r, x, y in
-                requantizeFast(elements: r, count: p.count, inputZeroPoint: p.inputZeroPoint,
+                requantizeFast(count: r.count, tiesUpCount: p.tiesUp(r), inputZeroPoint: p.inputZeroPoint,
                                outputZeroPoint: p.outputZeroPoint, multiplier: p.multiplier, shift: p.shift,
-                               input: x, output: y)
+                               input: x + r.lowerBound, output: y + r.lowerBound)
             }
             p = Parameters(&random, inputRange: -128...127, outputRange: 0...255)
             Self.check(p, Array(signed[0..<p.count]), UInt8.self) { r, x, y in
-                requantizeFast(elements: r, count: p.count, inputZeroPoint: p.inputZeroPoint,
+                requantizeFast(count: r.count, tiesUpCount: p.tiesUp(r), inputZeroPoint: p.inputZeroPoint,
                                outputZeroPoint: p.outputZeroPoint, multiplier: p.multiplier, shift: p.shift,
-                               input: x, output: y)
+                               input: x + r.lowerBound, output: y + r.lowerBound)
             }
             p = Parameters(&random, inputRange: 0...255, outputRange: 0...255)
             Self.check(p, Array(unsigned[0..<p.count]), UInt8.self) { r, x, y in
-                requantizeFast(elements: r, count: p.count, inputZeroPoint: p.inputZeroPoint,
+                requantizeFast(count: r.count, tiesUpCount: p.tiesUp(r), inputZeroPoint: p.inputZeroPoint,
                                outputZeroPoint: p.outputZeroPoint, multiplier: p.multiplier, shift: p.shift,
-                               input: x, output: y)
+                               input: x + r.lowerBound, output: y + r.lowerBound)
             }
         }
     }

@@ -77,17 +77,24 @@ func withBroadcastLayout<R>(_ shape: [Int], _ stridesA: [Int], _ stridesB: [Int]
     }
 }
 
-struct AddInt8Step: KernelStep {
+struct AddInt8Step: RowPartitionedStep {
     let sameShape: Bool
     let count: Int
     let outputShape: [Int], stridesA: [Int], stridesB: [Int]
     let quantization: AdditionQuantization
     let a: Int, b: Int, output: Int
 
+    /// Elements, for same-shape operands; a broadcast runs whole.
+    var rowCount: Int { sameShape ? count : 1 }
+
+    func run(_ memory: TensorMemory, rows: Range<Int>) {
+        guard sameShape else { return run(memory) }
+        addInt8Fast(elements: rows, quantization, a: memory.int8(a), b: memory.int8(b), output: memory.int8(output))
+    }
+
     func run(_ memory: TensorMemory) {
         if sameShape {
-            addInt8(count: count, quantization, a: memory.int8(a), b: memory.int8(b), output: memory.int8(output))
-            return
+            return run(memory, rows: 0..<count)
         }
         withBroadcastLayout(outputShape, stridesA, stridesB) { layout in
             addInt8(layout, quantization, a: memory.int8(a), b: memory.int8(b), output: memory.int8(output))

@@ -162,14 +162,61 @@ private func prepareAnyConvolution(
     }
     let isPointwise = !depthwise && g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1
         && g.strideWidth == 1 && g.padTop == 0 && g.padLeft == 0
-    let step: any KernelStep = isPointwise
-        ? PointwiseConvolutionStep(geometry: g, arithmetic: arithmetic, input: input.index, filter: filter.index,
-                                   bias: bias, output: output.index)
-        : ConvolutionStep(kind: kind, geometry: g, arithmetic: arithmetic, input: input.index, filter: filter.index,
-                          bias: bias, output: output.index)
+    let fast = fastConvolution(context, kind: kind, geometry: g, arithmetic: arithmetic, filter: filter.index, bias: bias)
+    let step: any KernelStep
+    if isPointwise {
+        var packed: PackedConvolution?
+        if case .regular(let p)? = fast { packed = p }
+        step = PointwiseConvolutionStep(geometry: g, arithmetic: arithmetic, packed: packed, input: input.index,
+                                        filter: filter.index, bias: bias, output: output.index)
+    } else {
+        step = ConvolutionStep(kind: kind, geometry: g, arithmetic: arithmetic, fast: fast, input: input.index,
+                               filter: filter.index, bias: bias, output: output.index)
+    }
     let weightBytes = try context.constantBytes(1) + (bias == nil ? 0 : context.constantBytes(2))
     return PreparedOperator(outputShapes: [[g.batches, g.outputHeight, g.outputWidth, channels]], step: step,
                             macs: depthwise ? g.depthwiseMACs : g.convolutionMACs, weightBytes: weightBytes)
+}
+
+/// The SIMD kernel of an int8 convolution, with its weights packed at load time.
+enum FastConvolution: Sendable {
+    case regular(PackedConvolution)
+    case depthwise(PackedDepthwiseConvolution)
+
+    var scratchBytes: Int {
+        switch self {
+        case .regular(let packed): return packed.scratchByteCount
+        case .depthwise(let packed): return packed.scratchByteCount
+        }
+    }
+
+    func absorbingPadding(height: Int, width: Int, top: Int, left: Int) -> FastConvolution {
+        switch self {
+        case .regular(let p): return .regular(p.absorbingPadding(height: height, width: width, top: top, left: left))
+        case .depthwise(let p): return .depthwise(p.absorbingPadding(height: height, width: width, top: top, left: left))
+        }
+    }
+}
+
+/// Packs the weights of an int8 convolution whose filter (and bias) are constants; nil for float
+/// convolutions and run-time filters, which keep the reference kernel.
+private func fastConvolution(_ context: OperatorContext, kind: ConvolutionKind, geometry: ConvolutionGeometry,
+                             arithmetic: ConvolutionArithmetic, filter: Int, bias: Int?) -> FastConvolution? {
+    guard case .int8(let quantization) = arithmetic, let filterData = context.graph.constants[filter] else { return nil }
+    var biasData: UnsafeMutablePointer<Int32>?
+    if let bias {
+        guard let data = context.graph.constants[bias] else { return nil }
+        biasData = data.pointer.assumingMemoryBound(to: Int32.self)
+    }
+    let weights = filterData.pointer.assumingMemoryBound(to: Int8.self)
+    return quantization.withKernelParameters { q in
+        switch kind {
+        case .regular:
+            return .regular(PackedConvolution(geometry, q, filter: weights, bias: biasData))
+        case .depthwise(let multiplier):
+            return .depthwise(PackedDepthwiseConvolution(geometry, depthMultiplier: multiplier, q, filter: weights, bias: biasData))
+        }
+    }
 }
 
 /// How a convolution turns accumulators into outputs.
@@ -222,25 +269,42 @@ struct ConvolutionStep: PaddingAbsorbingStep, RowPartitionedStep {
     let kind: ConvolutionKind
     let geometry: ConvolutionGeometry
     let arithmetic: ConvolutionArithmetic
+    let fast: FastConvolution?
     let input: Int, filter: Int, bias: Int?, output: Int
 
-    func run(_ memory: TensorMemory) {
-        runConvolution(kind, geometry, arithmetic, input: memory[input], filter: memory[filter],
-                       bias: bias.map { memory[$0] }, output: memory[output])
+    var scratchBytes: Int { fast?.scratchBytes ?? 0 }
+
+    /// Output rows of the whole batch for the fast kernels; the reference splits one image's rows.
+    var rowCount: Int {
+        fast != nil ? geometry.batches * geometry.outputHeight : geometry.batches == 1 ? geometry.outputHeight : 1
     }
 
-    /// Output rows; a batch of several images is not split.
-    var rowCount: Int { geometry.batches == 1 ? geometry.outputHeight : 1 }
+    func run(_ memory: TensorMemory) {
+        run(memory, rows: 0..<rowCount)
+    }
 
     func run(_ memory: TensorMemory, rows: Range<Int>) {
-        guard geometry.batches == 1 else { return run(memory) }
-        // Output rows r0..<r1 are the whole computation with the window moved down r0 strides.
-        var g = geometry
-        g.outputHeight = rows.count
-        g.padTop -= rows.lowerBound * g.strideHeight
-        let rowBytes = g.outputWidth * g.outputChannels * arithmetic.elementSize
-        runConvolution(kind, g, arithmetic, input: memory[input], filter: memory[filter], bias: bias.map { memory[$0] },
-                       output: memory[output] + rows.lowerBound * rowBytes)
+        switch fast {
+        case .regular(let packed)?:
+            // The planner gives every step its scratch; a fast kernel always declares some.
+            convolutionInt8Fast(packed, input: memory.int8(input), output: memory.int8(output), rows: rows,
+                                scratch: memory.scratch!)
+        case .depthwise(let packed)?:
+            depthwiseConvolutionInt8Fast(packed, input: memory.int8(input), output: memory.int8(output), rows: rows,
+                                         scratch: memory.scratch!)
+        case nil:
+            guard geometry.batches == 1 else {
+                return runConvolution(kind, geometry, arithmetic, input: memory[input], filter: memory[filter],
+                                      bias: bias.map { memory[$0] }, output: memory[output])
+            }
+            // Output rows r0..<r1 are the whole computation with the window moved down r0 strides.
+            var g = geometry
+            g.outputHeight = rows.count
+            g.padTop -= rows.lowerBound * g.strideHeight
+            let rowBytes = g.outputWidth * g.outputChannels * arithmetic.elementSize
+            runConvolution(kind, g, arithmetic, input: memory[input], filter: memory[filter], bias: bias.map { memory[$0] },
+                           output: memory[output] + rows.lowerBound * rowBytes)
+        }
     }
 
     var implicitPaddingValue: Int32 {
@@ -254,8 +318,9 @@ struct ConvolutionStep: PaddingAbsorbingStep, RowPartitionedStep {
         g.inputWidth = width
         g.padTop += top
         g.padLeft += left
-        return ConvolutionStep(kind: kind, geometry: g, arithmetic: arithmetic, input: newInput, filter: filter,
-                               bias: bias, output: output)
+        return ConvolutionStep(kind: kind, geometry: g, arithmetic: arithmetic,
+                               fast: fast?.absorbingPadding(height: height, width: width, top: top, left: left),
+                               input: newInput, filter: filter, bias: bias, output: output)
     }
 }
 
@@ -264,6 +329,7 @@ struct ConvolutionStep: PaddingAbsorbingStep, RowPartitionedStep {
 struct PointwiseConvolutionStep: PixelwiseStep {
     let geometry: ConvolutionGeometry
     let arithmetic: ConvolutionArithmetic
+    let packed: PackedConvolution?
     let input: Int, filter: Int, bias: Int?, output: Int
 
     var inputTensor: Int { input }
@@ -271,8 +337,14 @@ struct PointwiseConvolutionStep: PixelwiseStep {
     var unitCount: Int { geometry.batches * geometry.outputHeight * geometry.outputWidth }
     var inputUnitBytes: Int { geometry.inputChannels * arithmetic.elementSize }
     var outputUnitBytes: Int { geometry.outputChannels * arithmetic.elementSize }
+    var scratchBytes: Int { packed?.scratchByteCount ?? 0 }
 
     func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
+        if let packed {
+            convolutionPointwiseInt8Fast(packed, pixelCount: units.count, input: input.assumingMemoryBound(to: Int8.self),
+                                         output: output.assumingMemoryBound(to: Int8.self), scratch: memory.scratch!)
+            return
+        }
         // A row of `units.count` pixels is the same computation as any part of the image.
         var g = geometry
         g.batches = 1

@@ -67,16 +67,22 @@ struct RequantizeStep: PixelwiseStep {
     func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
         // The rounding of a value depends on whether it falls in the tensor's leading blocks of 16.
         let tiesUp = min(max(count / 16 * 16 - units.lowerBound, 0), units.count)
-        func run<In: FixedWidthInteger, Out: FixedWidthInteger>(_: In.Type, _: Out.Type) {
-            requantize(count: units.count, tiesUpCount: tiesUp, inputZeroPoint: inputZeroPoint,
-                       outputZeroPoint: outputZeroPoint, multiplier: multiplier, shift: shift,
-                       input: input.assumingMemoryBound(to: In.self), output: output.assumingMemoryBound(to: Out.self))
-        }
+        let n = units.count
+        let (x, y) = (UnsafeRawPointer(input), output)
+        let (inZero, outZero) = (inputZeroPoint, outputZeroPoint)
         switch (inputType, outputType) {
-        case (.uint8, .int8): run(UInt8.self, Int8.self)
-        case (.int8, .uint8): run(Int8.self, UInt8.self)
-        case (.uint8, _): run(UInt8.self, UInt8.self)
-        default: run(Int8.self, Int8.self)
+        case (.uint8, .int8):
+            requantizeFast(count: n, tiesUpCount: tiesUp, inputZeroPoint: inZero, outputZeroPoint: outZero, multiplier: multiplier,
+                           shift: shift, input: x.assumingMemoryBound(to: UInt8.self), output: y.assumingMemoryBound(to: Int8.self))
+        case (.int8, .uint8):
+            requantizeFast(count: n, tiesUpCount: tiesUp, inputZeroPoint: inZero, outputZeroPoint: outZero, multiplier: multiplier,
+                           shift: shift, input: x.assumingMemoryBound(to: Int8.self), output: y.assumingMemoryBound(to: UInt8.self))
+        case (.uint8, _):
+            requantizeFast(count: n, tiesUpCount: tiesUp, inputZeroPoint: inZero, outputZeroPoint: outZero, multiplier: multiplier,
+                           shift: shift, input: x.assumingMemoryBound(to: UInt8.self), output: y.assumingMemoryBound(to: UInt8.self))
+        default:
+            requantizeFast(count: n, tiesUpCount: tiesUp, inputZeroPoint: inZero, outputZeroPoint: outZero, multiplier: multiplier,
+                           shift: shift, input: x.assumingMemoryBound(to: Int8.self), output: y.assumingMemoryBound(to: Int8.self))
         }
     }
 }
