@@ -4,8 +4,8 @@ import PackageDescription
 
 /// The fast kernels run 2-3.7x faster with AVX2 (measured with kernel-bench), so release builds
 /// on x86-64 hosts target x86-64-v3 (Haswell, Zen and later); TINYSSD_PORTABLE=1 builds for any
-/// x86-64 instead.
-let kernelSettings: [SwiftSetting] = {
+/// x86-64 instead. Training's own float loops use the same setting.
+let vectorSettings: [SwiftSetting] = {
     #if arch(x86_64)
     if ProcessInfo.processInfo.environment["TINYSSD_PORTABLE"] != "1" {
         return [.unsafeFlags(["-Xcc", "-march=x86-64-v3"], .when(configuration: .release))]
@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "Detection", targets: ["Detection"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "ImageIO", targets: ["ImageIO"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,7 +35,7 @@ let package = Package(
         // The .tflite FlatBuffers schema subset: bounds-checked reader, pure data.
         .target(name: "TFLiteFormat"),
         // Compute kernels over unsafe pointers; must also build with Embedded Swift.
-        .target(name: "Int8Kernels", swiftSettings: kernelSettings, linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "Int8Kernels", swiftSettings: vectorSettings, linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // Model -> execution plan -> invoke.
         .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels"]),
         // Detection types, SSD output decoding, non-maximum suppression, and `Detector`, which
@@ -46,12 +47,18 @@ let package = Package(
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
         // RGB images: JPEG/PNG files as OpenCV reads them, OpenCV's bilinear resize, drawing, plots.
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        // The system's OpenBLAS (Debian: libopenblas-dev), for training's float GEMMs.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Float32 SSD-MobileNet-v1 training: layers with backward passes, the model zoo's network,
+        // targets, loss, optimizers, data augmentation and loading, checkpoints.
+        .target(name: "Training", dependencies: ["Detection", "Evaluation", "ImageIO", "TFLiteFormat", "COpenBLAS"],
+                swiftSettings: vectorSettings),
         // Reference against fast kernels on the model's layer shapes: swift run -c release kernel-bench
         .executableTarget(name: "kernel-bench", dependencies: ["Int8Kernels"], path: "Benchmarks/KernelBenchmarks"),
         .executableTarget(
             name: "tinyssd",
             dependencies: [
-                "Runtime", "TFLiteFormat", "Detection", "Evaluation", "ImageIO",
+                "Runtime", "TFLiteFormat", "Detection", "Evaluation", "ImageIO", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -64,6 +71,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
                     exclude: ["Resources"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Detection", "ImageIO", "Runtime", "TFLiteFormat", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Evaluation", "ImageIO", "TFLiteFormat", "COpenBLAS", "TestSupport"]),
         .testTarget(name: "tinyssdTests", dependencies: ["tinyssd", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Resources"]),
     ]

@@ -1,0 +1,12 @@
+import COpenBLAS
+import Testing
+
+@Suite struct OpenBLASTests {
+    @Test func rowMajorMatrixProductMatchesHandComputation() {
+        let a: [Float] = [1, 2, 3, 4, 5, 6]          // 2 x 3
+        let b: [Float] = [7, 8, 9, 10, 11, 12]       // 3 x 2
+        var c = [Float](repeating: 0, count: 4)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 2, 2, 3, 1, a, 3, b, 2, 0, &c, 2)
+        #expect(c == [58, 64, 139, 154])
+    }
+}
