@@ -172,7 +172,7 @@ final class GraphBuilder {
             try fold(prepared.step, inputs: inputIndices.compactMap { $0 }, outputs: outputIndices)
         } else {
             steps.append(PlannedStep(operatorIndex: index, code: code.builtinCode, inputs: inputIndices.compactMap { $0 },
-                                     outputs: outputIndices, kernel: prepared.step))
+                                     outputs: outputIndices, kernel: prepared.step, macs: prepared.macs))
         }
         summaries.append(OperatorSummary(index: index, code: code.builtinCode, version: code.version, isFolded: foldable,
                                          outputShapes: prepared.outputShapes, macs: prepared.macs,

@@ -52,6 +52,8 @@ public final class Interpreter {
     let arena: AlignedBuffer
     let memory: TensorMemory
     private let workers: WorkerPool
+    /// For each step shared between threads, the job each thread runs; made once so a run allocates nothing.
+    private let parallelJobs: [(@Sendable (Int) -> Void)?]
 
     public init(model: TFLiteModel, options: Options = Options()) throws(RuntimeError) {
         let graph = try GraphBuilder(model: model, memoryLimit: options.memoryLimit)
@@ -83,8 +85,18 @@ public final class Interpreter {
         var pointers = [UnsafeMutableRawPointer?](repeating: nil, count: graph.tensors.count)
         for (tensor, buffer) in graph.constants { pointers[tensor] = buffer.pointer }
         for (tensor, offset) in plan.offsets { pointers[tensor] = arena.pointer + offset }
-        memory = TensorMemory(pointers: pointers, scratch: arena.pointer + plan.scratchOffset, scratchStride: plan.scratchStride)
+        let memory = TensorMemory(pointers: pointers, scratch: arena.pointer + plan.scratchOffset, scratchStride: plan.scratchStride)
+        self.memory = memory
         workers = WorkerPool(threads: options.threads)
+        let (threads, plan, steps, tensors) = (workers.threadCount, plan, steps, tensors)
+        parallelJobs = steps.indices.map { index -> (@Sendable (Int) -> Void)? in
+            let step = steps[index]
+            guard threads > 1, !plan.inPlaceSteps.contains(index), step.isWorthSplitting(tensors: tensors),
+                  let partitioned = step.kernel as? RowPartitionedStep, partitioned.rowCount >= threads else { return nil }
+            return { part in
+                partitioned.run(memory.forPart(part), rows: WorkerPool.slice(partitioned.rowCount, part: part, of: threads))
+            }
+        }
     }
 
     /// Copies raw little-endian bytes into input `index`.
@@ -136,14 +148,10 @@ public final class Interpreter {
 
     private func runStep(_ index: Int) {
         let step = steps[index]
-        let threads = workers.threadCount
-        if plan.inPlaceSteps.contains(index), let pixelwise = step.kernel as? PixelwiseStep {
+        if let job = parallelJobs[index] {
+            workers.run(job)
+        } else if plan.inPlaceSteps.contains(index), let pixelwise = step.kernel as? PixelwiseStep {
             runInPlace(pixelwise)
-        } else if threads > 1, let partitioned = step.kernel as? RowPartitionedStep, partitioned.rowCount >= threads {
-            let memory = self.memory
-            workers.run { part in
-                partitioned.run(memory.forPart(part), rows: WorkerPool.slice(partitioned.rowCount, part: part, of: threads))
-            }
         } else {
             step.kernel.run(memory)
         }

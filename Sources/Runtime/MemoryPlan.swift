@@ -38,7 +38,8 @@ struct MemoryPlan {
         let groups = StorageGroups(steps: steps, tensors: tensors, inputs: inputs, outputs: outputs, constants: constants,
                                    aliases: aliases)
         var pairs: [StorageGroups.InPlacePair] = []
-        for (index, step) in steps.enumerated() {
+        // An in-place step runs piece by piece on one thread; with more threads, splitting it wins.
+        for (index, step) in steps.enumerated() where threads == 1 {
             guard let pixelwise = step.kernel as? PixelwiseStep,
                   groups.canShare(output: pixelwise.outputTensor, withDyingInput: pixelwise.inputTensor, at: index,
                                   aliases: aliases) else { continue }
