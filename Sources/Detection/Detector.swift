@@ -18,7 +18,7 @@ public enum DetectorError: Error, Equatable, CustomStringConvertible {
 /// An SSD model ready to find objects in images, processing them as the model zoo does:
 /// OpenCV's bilinear resize to the model input (aspect ratio not kept), rescaling and
 /// quantization, the model, then box decoding and per-class NMS in original-image pixels.
-public final class Detector {
+public final class Detector: ObjectDetector {
     public enum ColorOrder: Sendable {
         case rgb, bgr
     }

@@ -30,7 +30,7 @@ public struct DatasetEvaluation: Sendable {
 /// An image that cannot be read is skipped and reported, and the run goes on. `progress` is
 /// called after each image with the number of images done.
 public func evaluate(
-    _ detector: Detector, on dataset: YOLODataset, classNames: [String], postProcessing: PostProcessing,
+    _ detector: some ObjectDetector, on dataset: YOLODataset, classNames: [String], postProcessing: PostProcessing,
     iouThreshold: Double = 0.4, interpolation: APInterpolation = .everyPoint, progress: (Int) -> Void = { _ in }
 ) -> DatasetEvaluation {
     var results: [ImageResult] = []
