@@ -5,7 +5,17 @@ import Yams
 /// does not know are ignored, so the zoo's own files load unchanged.
 struct ModelZooConfiguration: Decodable {
     struct General: Decodable {
+        var project_name: String?
         var model_path: String?
+        var saved_models_dir: String?
+    }
+
+    struct TrainParameters: Decodable {
+        var batch_size: Int?
+        var training_epochs: Int?
+        var optimizer: String?
+        var initial_learning: Double?
+        var learning_rate_scheduler: String?
     }
 
     struct Dataset: Decodable {
@@ -34,16 +44,43 @@ struct ModelZooConfiguration: Decodable {
         var IoU_eval_thresh: Double?
     }
 
+    struct DataAugmentation: Decodable {
+        var augment: Bool?
+        var rotation: Double?
+        var shearing: Double?
+        var translation: Double?
+        var vertical_flip: Double?
+        /// The model zoo's spelling.
+        var horizantal_flip: Double?
+        var gaussian_blur: Double?
+        var linear_contrast: [Double]?
+    }
+
+    struct ModelType: Decodable {
+        var name: String?
+        var version: String?
+        var alpha: Double?
+    }
+
+    struct Model: Decodable {
+        var model_type: ModelType?
+        var input_shape: [Int]?
+        var transfer_learning: Bool?
+    }
+
     var general: General?
+    var train_parameters: TrainParameters?
     var dataset: Dataset?
     var pre_processing: PreProcessing?
     var post_processing: PostProcessing?
+    var data_augmentation: DataAugmentation?
+    var model: Model?
 
     /// The folder of the file: relative dataset and model paths are resolved against it.
     var directory = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
-        case general, dataset, pre_processing, post_processing
+        case general, train_parameters, dataset, pre_processing, post_processing, data_augmentation, model
     }
 
     static func load(_ path: String) throws -> ModelZooConfiguration {
@@ -84,6 +121,15 @@ struct ModelZooConfiguration: Decodable {
         }
         if let scale = pre_processing?.rescaling?.scale, scale == 0 || !scale.isFinite {
             throw FileError.invalidConfiguration(path: path, reason: "pre_processing.rescaling.scale must be a non-zero number")
+        }
+        if let type = model?.model_type, let name = type.name, name.lowercased() != "mobilenet" || (type.version.map { $0.lowercased() != "v1" } ?? false) {
+            throw FileError.invalidConfiguration(path: path, reason: "model.model_type \(name) \(type.version ?? "") is not supported (mobilenet v1)")
+        }
+        if let shape = model?.input_shape, shape.count != 3 || shape[0] != shape[1] || shape[2] != 3 {
+            throw FileError.invalidConfiguration(path: path, reason: "model.input_shape \(shape) is not a square RGB shape [size, size, 3]")
+        }
+        if let contrast = data_augmentation?.linear_contrast, contrast.count != 2 || contrast[0] > contrast[1] {
+            throw FileError.invalidConfiguration(path: path, reason: "data_augmentation.linear_contrast must be [low, high]")
         }
     }
 }

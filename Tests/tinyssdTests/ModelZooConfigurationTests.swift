@@ -18,6 +18,26 @@ import TestSupport
         #expect(configuration.post_processing?.IoU_eval_thresh == 0.4)
         #expect(configuration.resolve(configuration.dataset?.test_path) == nil, "an empty test_path means none")
         #expect(configuration.resolve(configuration.dataset?.validation_path)?.hasPrefix(url.deletingLastPathComponent().path) == true)
+        #expect(configuration.train_parameters?.batch_size == 64)
+        #expect(configuration.train_parameters?.optimizer == "adam")
+        #expect(configuration.train_parameters?.initial_learning == 0.001)
+        #expect(configuration.train_parameters?.learning_rate_scheduler == "reducelronplateau")
+        #expect(configuration.model?.input_shape == [size, size, 3])
+        #expect(configuration.model?.model_type?.alpha == 0.25)
+        #expect(configuration.data_augmentation?.rotation == 30)
+        #expect(configuration.data_augmentation?.horizantal_flip == 0.2)
+        #expect(configuration.data_augmentation?.linear_contrast == [0.75, 1.5])
+    }
+
+    @Test func unsupportedModelNamesTheFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tinyssd-config-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "model:\n  model_type: {name: mobilenet, version: v2, alpha: 0.35}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try ModelZooConfiguration.load(path)
+        } throws: { error in
+            "\(error)".contains(path) && "\(error)".contains("mobilenet v2")
+        }
     }
 
     @Test func unsupportedPreprocessingNamesTheFile() throws {
