@@ -62,6 +62,7 @@ import Testing
         var sizes: [Int] = []
         while let batch = try epoch.nextBatch() { sizes.append(batch.imageCount) }
         #expect(sizes == [4, 4, 2])
+        #expect(throws: DataLoaderError.batchOutOfRange(index: 2, batchCount: 2)) { try dropping.makeBatch(epoch: 0, index: 2) }
     }
 
     @Test func shufflesAreSeededPermutationsPerEpoch() throws {

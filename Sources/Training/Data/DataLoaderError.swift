@@ -7,6 +7,7 @@ public enum DataLoaderError: Error, Equatable, Sendable, CustomStringConvertible
     case noImages(directory: String)
     case classOutOfRange(labelPath: String, classIndex: Int, classCount: Int)
     case unreadableImage(path: String, reason: String)
+    case batchOutOfRange(index: Int, batchCount: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +18,8 @@ public enum DataLoaderError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(path): class \(classIndex) is not one of the \(classCount) classes (0...\(classCount - 1))"
         case .unreadableImage(let path, let reason):
             return reason.contains(path) ? reason : "cannot load \(path): \(reason)"
+        case .batchOutOfRange(let index, let batchCount):
+            return "batch \(index) does not exist: an epoch has \(batchCount) batches"
         }
     }
 }

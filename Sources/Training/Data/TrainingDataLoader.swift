@@ -2,7 +2,6 @@ import Detection
 import Dispatch
 import Evaluation
 import ImageIO
-import Synchronization
 
 /// Batches for training or validation from a YOLO Darknet dataset folder: images resized to the
 /// network input (and by default decoded once and kept in memory), a seeded shuffle per epoch, the
@@ -18,6 +17,8 @@ public final class TrainingDataLoader: Sendable {
     public let options: TrainingDataLoaderOptions
     public let classCount: Int
     public let samples: [Sample]
+    /// The dataset reader's warnings (images without a label file count as having no objects).
+    public let warnings: [DatasetWarning]
     private let cache: [RGBImage]?
 
     /// A draw that moves every box out of the image is drawn again this many times, then the image
@@ -61,13 +62,15 @@ public final class TrainingDataLoader: Sendable {
         self.options = options
         self.classCount = classCount
         self.samples = samples
+        warnings = dataset.warnings
         cache = options.cacheImages ? try Self.decodeAll(samples, options: options, progress: progress) : nil
     }
 
-    private init(options: TrainingDataLoaderOptions, classCount: Int, samples: [Sample], cache: [RGBImage]?) {
+    private init(options: TrainingDataLoaderOptions, classCount: Int, samples: [Sample], warnings: [DatasetWarning], cache: [RGBImage]?) {
         self.options = options
         self.classCount = classCount
         self.samples = samples
+        self.warnings = warnings
         self.cache = cache
     }
 
@@ -81,7 +84,7 @@ public final class TrainingDataLoader: Sendable {
             cache = sameImages ? self.cache : nil
             if cache == nil { cache = try Self.decodeAll(samples, options: options, progress: progress) }
         }
-        return TrainingDataLoader(options: options, classCount: classCount, samples: samples, cache: cache)
+        return TrainingDataLoader(options: options, classCount: classCount, samples: samples, warnings: warnings, cache: cache)
     }
 
     public var imageCount: Int { samples.count }
@@ -104,9 +107,10 @@ public final class TrainingDataLoader: Sendable {
         TrainingEpoch(loader: self, index: index, firstBatch: firstBatch)
     }
 
-    /// Batch `index` of epoch `epoch`, made on the calling thread.
+    /// Batch `index` (0..<batchesPerEpoch) of epoch `epoch`, made on the calling thread.
     public func makeBatch(epoch: Int, index: Int) throws(DataLoaderError) -> TrainingBatch {
-        try makeBatch(epoch: epoch, index: index, order: order(epoch: epoch), augmenter: augmenter())
+        guard (0..<batchesPerEpoch).contains(index) else { throw .batchOutOfRange(index: index, batchCount: batchesPerEpoch) }
+        return try makeBatch(epoch: epoch, index: index, order: order(epoch: epoch), augmenter: augmenter())
     }
 
     func augmenter() -> ImageAugmenter? {
@@ -161,24 +165,22 @@ public final class TrainingDataLoader: Sendable {
     /// Every sample's image, decoded in parallel blocks; the first failure in dataset order is thrown.
     private static func decodeAll(_ samples: [Sample], options: TrainingDataLoaderOptions,
                                   progress: (Int) -> Void) throws(DataLoaderError) -> [RGBImage] {
-        let decoded = Mutex<[Result<RGBImage, DataLoaderError>?]>(Array(repeating: nil, count: samples.count))
+        var images: [RGBImage] = []
+        images.reserveCapacity(samples.count)
         let blockSize = 64
         for start in stride(from: 0, to: samples.count, by: blockSize) {
             let count = min(blockSize, samples.count - start)
-            DispatchQueue.concurrentPerform(iterations: count) { offset in
-                let result = Result { () throws(DataLoaderError) in try decode(samples[start + offset].imagePath, options: options) }
-                decoded.withLock { $0[start + offset] = result }
+            // Each worker initialises its own element; concurrentPerform returns when all have.
+            let block = [Result<RGBImage, DataLoaderError>](unsafeUninitializedCapacity: count) { buffer, initialized in
+                nonisolated(unsafe) let elements = buffer.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: count) { offset in
+                    let result = Result { () throws(DataLoaderError) in try decode(samples[start + offset].imagePath, options: options) }
+                    (elements + offset).initialize(to: result)
+                }
+                initialized = count
             }
+            for result in block { images.append(try result.get()) }
             progress(count)
-        }
-        var images: [RGBImage] = []
-        images.reserveCapacity(samples.count)
-        for result in decoded.withLock({ $0 }) {
-            switch result {
-            case .success(let image): images.append(image)
-            case .failure(let error): throw error
-            case nil: throw .invalidOptions("internal: an image was not decoded")
-            }
         }
         return images
     }
