@@ -1,0 +1,164 @@
+/// Assigns each anchor of a training image its target (PIPELINE.md §6), as the model zoo's
+/// `match_gt_anchors` does, without its IoU matrix.
+///
+/// 1. Greedy bipartite matching: repeatedly the (object, anchor) pair with the highest IoU among
+///    unmatched objects and anchors is matched. Ties go to the lowest object index, then the lowest
+///    anchor index (NumPy's `argmax`). Unlike the reference, an object whose IoU with every unmatched
+///    anchor is 0 (a zero-area box, say) stays unmatched: there the reference's loop re-matches
+///    object 0 to anchor 0 and gives the leftover objects anchor 0, which corrupts both targets.
+/// 2. Every other anchor whose best IoU (first object on ties) is >= `positiveThreshold` takes that object.
+/// 3. Every anchor left whose best IoU is >= `negativeLimit` is neutral, the rest background. With the
+///    training generator's values (both 0.5) no anchor can be neutral.
+///
+/// Build one per architecture and thread; `assign` reuses its workspace and does not allocate
+/// once it has seen the largest object count.
+public struct AnchorMatcher: Sendable {
+    public enum Error: Swift.Error, Equatable, CustomStringConvertible {
+        case classOutOfRange(classIndex: Int, classCount: Int)
+
+        public var description: String {
+            switch self {
+            case .classOutOfRange(let classIndex, let classCount):
+                return "object class \(classIndex) is outside the detector's \(classCount) classes (0...\(classCount - 1))"
+            }
+        }
+    }
+
+    public let anchors: [BoundingBox]
+    /// Object classes, background excluded.
+    public let classCount: Int
+    public let positiveThreshold: Float
+    public let negativeLimit: Float
+
+    private let anchorGeometry: AnchorGeometry
+    /// Per anchor: best IoU over all objects, that object, and the object matched in step 1 (-1: none).
+    private var bestOverlaps: [Float]
+    private var bestObjects: [Int32]
+    private var bipartiteObjects: [Int32]
+    /// Per object: box, model class, best IoU and anchor among unmatched anchors, matched flag.
+    private var objectBoxes: [BoundingBox] = []
+    private var objectModelClasses: [Int32] = []
+    private var rowBestOverlaps: [Float] = []
+    private var rowBestAnchors: [Int] = []
+    private var objectMatched: [Bool] = []
+
+    public init(architecture: SSDArchitecture, positiveThreshold: Float = 0.5, negativeLimit: Float = 0.5) {
+        self.init(anchors: architecture.anchorBoxes, classCount: architecture.classCount,
+                  positiveThreshold: positiveThreshold, negativeLimit: negativeLimit)
+    }
+
+    public init(anchors: [BoundingBox], classCount: Int, positiveThreshold: Float = 0.5, negativeLimit: Float = 0.5) {
+        self.anchors = anchors
+        self.classCount = classCount
+        self.positiveThreshold = positiveThreshold
+        self.negativeLimit = negativeLimit
+        anchorGeometry = AnchorGeometry(anchors)
+        bestOverlaps = [Float](repeating: 0, count: anchors.count)
+        bestObjects = [Int32](repeating: 0, count: anchors.count)
+        bipartiteObjects = [Int32](repeating: -1, count: anchors.count)
+    }
+
+    /// Overwrites `targets` (sized for these anchors) with the targets of an image showing
+    /// `objects`: class indices (0-based, background excluded) and normalised corner boxes.
+    public mutating func assign(_ objects: some Collection<(classIndex: Int, box: BoundingBox)>,
+                                into targets: inout AnchorTargets) throws(Error) {
+        precondition(targets.anchorCount == anchors.count, "targets are sized for another anchor set")
+        objectBoxes.removeAll(keepingCapacity: true)
+        objectModelClasses.removeAll(keepingCapacity: true)
+        for object in objects {
+            guard object.classIndex >= 0, object.classIndex < classCount else {
+                throw .classOutOfRange(classIndex: object.classIndex, classCount: classCount)
+            }
+            objectBoxes.append(object.box)
+            objectModelClasses.append(Int32(object.classIndex + 1))
+        }
+        measureOverlaps()
+        matchBipartite()
+        writeTargets(into: &targets)
+    }
+
+    /// Fills the per-anchor best overlaps and each object's best anchor.
+    private mutating func measureOverlaps() {
+        let objectCount = objectBoxes.count
+        rowBestOverlaps.removeAll(keepingCapacity: true)
+        rowBestAnchors.removeAll(keepingCapacity: true)
+        objectMatched.removeAll(keepingCapacity: true)
+        rowBestOverlaps.append(contentsOf: repeatElement(0, count: objectCount))
+        rowBestAnchors.append(contentsOf: repeatElement(0, count: objectCount))
+        objectMatched.append(contentsOf: repeatElement(false, count: objectCount))
+        bestOverlaps.withUnsafeMutableBufferPointer { best in
+            bestObjects.withUnsafeMutableBufferPointer { bestObject in
+                best.update(repeating: 0)
+                bestObject.update(repeating: 0)
+                for object in 0..<objectCount {
+                    let row = anchorGeometry.overlapRow(with: objectBoxes[object], best: best, bestObject: bestObject,
+                                                        object: Int32(object))
+                    rowBestOverlaps[object] = row.overlap
+                    rowBestAnchors[object] = row.anchor
+                }
+            }
+        }
+    }
+
+    /// Step 1; objects whose best remaining IoU is 0 stay unmatched.
+    private mutating func matchBipartite() {
+        bipartiteObjects.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+        for _ in 0..<objectBoxes.count {
+            var chosen = -1
+            var chosenOverlap: Float = 0
+            for object in objectBoxes.indices where !objectMatched[object] && rowBestOverlaps[object] > chosenOverlap {
+                chosen = object
+                chosenOverlap = rowBestOverlaps[object]
+            }
+            guard chosen >= 0 else { return }
+            let anchor = rowBestAnchors[chosen]
+            objectMatched[chosen] = true
+            bipartiteObjects[anchor] = Int32(chosen)
+            for object in objectBoxes.indices where !objectMatched[object] && rowBestAnchors[object] == anchor {
+                let row = bipartiteObjects.withUnsafeBufferPointer {
+                    anchorGeometry.bestFreeAnchor(for: objectBoxes[object], matched: $0)
+                }
+                rowBestOverlaps[object] = row.overlap
+                rowBestAnchors[object] = row.anchor
+            }
+        }
+    }
+
+    /// Steps 2 and 3 plus box encoding.
+    private func writeTargets(into targets: inout AnchorTargets) {
+        let hasObjects = !objectBoxes.isEmpty
+        targets.overwrite { classes, offsets in
+            var positives = 0
+            for anchor in 0..<anchors.count {
+                var object = Int(bipartiteObjects[anchor])
+                if object < 0, hasObjects {
+                    let overlap = bestOverlaps[anchor]
+                    if overlap >= positiveThreshold {
+                        object = Int(bestObjects[anchor])
+                    } else if overlap >= negativeLimit {
+                        classes[anchor] = AnchorTargets.neutralModelClass
+                        clearOffsets(offsets, anchor)
+                        continue
+                    }
+                }
+                guard object >= 0 else {
+                    classes[anchor] = 0
+                    clearOffsets(offsets, anchor)
+                    continue
+                }
+                positives += 1
+                classes[anchor] = objectModelClasses[object]
+                let encoded = BoxOffsets(encoding: objectBoxes[object], relativeTo: anchors[anchor])
+                offsets[anchor * 4] = encoded.x0
+                offsets[anchor * 4 + 1] = encoded.y0
+                offsets[anchor * 4 + 2] = encoded.x1
+                offsets[anchor * 4 + 3] = encoded.y1
+            }
+            return positives
+        }
+    }
+}
+
+private func clearOffsets(_ offsets: UnsafeMutableBufferPointer<Float>, _ anchor: Int) {
+    for index in anchor * 4..<anchor * 4 + 4 { offsets[index] = 0 }
+}
