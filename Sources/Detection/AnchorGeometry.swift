@@ -1,66 +1,58 @@
 /// Anchor corners and areas as separate arrays, so one object's IoU with every anchor is a
-/// straight loop over contiguous floats.
+/// branch-free loop over contiguous floats that the compiler vectorises.
+///
+/// IoUs are never negative, so their bit patterns order like the values: the loops take the row
+/// maximum as an integer maximum (which vectorises) and then look up its first anchor.
 struct AnchorGeometry: Sendable {
-    let x0: [Float]
-    let y0: [Float]
-    let x1: [Float]
-    let y1: [Float]
-    let areas: [Float]
+    /// x0, y0, x1, y1 and area, each `count` long, one after the other.
+    private let columns: [Float]
+    let count: Int
 
     init(_ anchors: [BoundingBox]) {
-        x0 = anchors.map(\.x0)
-        y0 = anchors.map(\.y0)
-        x1 = anchors.map(\.x1)
-        y1 = anchors.map(\.y1)
-        areas = anchors.map(\.area)
+        count = anchors.count
+        columns = anchors.map(\.x0) + anchors.map(\.y0) + anchors.map(\.x1) + anchors.map(\.y1) + anchors.map(\.area)
     }
 
-    var count: Int { x0.count }
+    /// IoU of `box` with every anchor into `row`: raises `best` (and sets `bestObject` to `object`)
+    /// where the IoU is strictly higher, and returns the highest IoU and its first anchor.
+    func overlapRow(with box: BoundingBox, row: UnsafeMutablePointer<Float>, best: UnsafeMutablePointer<Float>,
+                    bestObject: UnsafeMutablePointer<Int32>, object: Int32) -> (overlap: Float, anchor: Int) {
+        var largest: UInt32 = 0
+        columns.withUnsafeBufferPointer { column in
+            let x0 = column.baseAddress!, y0 = x0 + count, x1 = y0 + count, y1 = x1 + count, areas = y1 + count
+            let boxArea = box.area
+            for anchor in 0..<count {
+                let width = max(min(box.x1, x1[anchor]) - max(box.x0, x0[anchor]), 0)
+                let height = max(min(box.y1, y1[anchor]) - max(box.y0, y0[anchor]), 0)
+                let intersection = width * height
+                let overlap = intersection / (boxArea + areas[anchor] - intersection)
+                row[anchor] = overlap
+                let higher = overlap > best[anchor]
+                best[anchor] = higher ? overlap : best[anchor]
+                bestObject[anchor] = higher ? object : bestObject[anchor]
+                largest = max(largest, overlap.bitPattern)
+            }
+        }
+        return firstAnchor(of: largest, in: row)
+    }
 
-    /// IoU of `box` with every anchor: raises `best` (and sets `bestObject` to `object`) where the
-    /// IoU is strictly higher, and returns the highest IoU and its first anchor.
-    func overlapRow(with box: BoundingBox, best: UnsafeMutableBufferPointer<Float>,
-                    bestObject: UnsafeMutableBufferPointer<Int32>, object: Int32) -> (overlap: Float, anchor: Int) {
-        var rowBest: Float = 0
-        var rowAnchor = 0
-        let boxArea = box.area
+    /// The highest IoU in `row` (from `overlapRow`) among anchors whose `matched` entry is negative,
+    /// and its first such anchor; (0, 0) when all of them are 0, as NumPy's `argmax` of a zeroed row.
+    func bestFreeAnchor(in row: UnsafePointer<Float>, matched: UnsafePointer<Int32>) -> (overlap: Float, anchor: Int) {
+        var largest: UInt32 = 0
         for anchor in 0..<count {
-            let overlap = intersectionOverUnion(box, boxArea, anchor)
-            if overlap > best[anchor] {
-                best[anchor] = overlap
-                bestObject[anchor] = object
-            }
-            if overlap > rowBest {
-                rowBest = overlap
-                rowAnchor = anchor
-            }
+            largest = max(largest, matched[anchor] < 0 ? row[anchor].bitPattern : 0)
         }
-        return (rowBest, rowAnchor)
+        guard largest > 0 else { return (0, 0) }
+        var anchor = 0
+        while matched[anchor] >= 0 || row[anchor].bitPattern != largest { anchor += 1 }
+        return (row[anchor], anchor)
     }
 
-    /// The highest IoU of `box` with an anchor whose `matched` entry is negative, and its first such anchor
-    /// (anchor 0 when every IoU is 0, as NumPy's `argmax` of a zeroed row).
-    func bestFreeAnchor(for box: BoundingBox, matched: UnsafeBufferPointer<Int32>) -> (overlap: Float, anchor: Int) {
-        var rowBest: Float = 0
-        var rowAnchor = 0
-        let boxArea = box.area
-        for anchor in 0..<count where matched[anchor] < 0 {
-            let overlap = intersectionOverUnion(box, boxArea, anchor)
-            if overlap > rowBest {
-                rowBest = overlap
-                rowAnchor = anchor
-            }
-        }
-        return (rowBest, rowAnchor)
-    }
-
-    /// `BoundingBox.intersectionOverUnion` with the anchor's arrays.
-    @inline(__always)
-    private func intersectionOverUnion(_ box: BoundingBox, _ boxArea: Float, _ anchor: Int) -> Float {
-        let width = min(box.x1, x1[anchor]) - max(box.x0, x0[anchor])
-        let height = min(box.y1, y1[anchor]) - max(box.y0, y0[anchor])
-        guard width > 0, height > 0 else { return 0 }
-        let intersection = width * height
-        return intersection / (boxArea + areas[anchor] - intersection)
+    private func firstAnchor(of largest: UInt32, in row: UnsafePointer<Float>) -> (overlap: Float, anchor: Int) {
+        guard largest > 0 else { return (0, 0) }
+        var anchor = 0
+        while row[anchor].bitPattern != largest { anchor += 1 }
+        return (row[anchor], anchor)
     }
 }

@@ -35,6 +35,8 @@ public struct AnchorMatcher: Sendable {
     private var bestOverlaps: [Float]
     private var bestObjects: [Int32]
     private var bipartiteObjects: [Int32]
+    /// IoU of every object (rows) with every anchor; grows to the largest object count seen.
+    private var overlaps: [Float] = []
     /// Per object: box, model class, best IoU and anchor among unmatched anchors, matched flag.
     private var objectBoxes: [BoundingBox] = []
     private var objectModelClasses: [Int32] = []
@@ -47,6 +49,7 @@ public struct AnchorMatcher: Sendable {
                   positiveThreshold: positiveThreshold, negativeLimit: negativeLimit)
     }
 
+    /// `anchors` must have positive areas.
     public init(anchors: [BoundingBox], classCount: Int, positiveThreshold: Float = 0.5, negativeLimit: Float = 0.5) {
         self.anchors = anchors
         self.classCount = classCount
@@ -77,24 +80,31 @@ public struct AnchorMatcher: Sendable {
         writeTargets(into: &targets)
     }
 
-    /// Fills the per-anchor best overlaps and each object's best anchor.
+    /// Fills the IoU rows, the per-anchor best overlaps and each object's best anchor.
     private mutating func measureOverlaps() {
         let objectCount = objectBoxes.count
+        let anchorCount = anchors.count
+        if overlaps.count < objectCount * anchorCount {
+            overlaps.append(contentsOf: repeatElement(0, count: objectCount * anchorCount - overlaps.count))
+        }
         rowBestOverlaps.removeAll(keepingCapacity: true)
         rowBestAnchors.removeAll(keepingCapacity: true)
         objectMatched.removeAll(keepingCapacity: true)
-        rowBestOverlaps.append(contentsOf: repeatElement(0, count: objectCount))
-        rowBestAnchors.append(contentsOf: repeatElement(0, count: objectCount))
         objectMatched.append(contentsOf: repeatElement(false, count: objectCount))
+        let geometry = anchorGeometry
+        let boxes = objectBoxes
         bestOverlaps.withUnsafeMutableBufferPointer { best in
             bestObjects.withUnsafeMutableBufferPointer { bestObject in
-                best.update(repeating: 0)
-                bestObject.update(repeating: 0)
-                for object in 0..<objectCount {
-                    let row = anchorGeometry.overlapRow(with: objectBoxes[object], best: best, bestObject: bestObject,
-                                                        object: Int32(object))
-                    rowBestOverlaps[object] = row.overlap
-                    rowBestAnchors[object] = row.anchor
+                overlaps.withUnsafeMutableBufferPointer { rows in
+                    best.update(repeating: 0)
+                    bestObject.update(repeating: 0)
+                    for object in 0..<objectCount {
+                        let row = geometry.overlapRow(with: boxes[object], row: rows.baseAddress! + object * anchorCount,
+                                                      best: best.baseAddress!, bestObject: bestObject.baseAddress!,
+                                                      object: Int32(object))
+                        rowBestOverlaps.append(row.overlap)
+                        rowBestAnchors.append(row.anchor)
+                    }
                 }
             }
         }
@@ -102,6 +112,8 @@ public struct AnchorMatcher: Sendable {
 
     /// Step 1; objects whose best remaining IoU is 0 stay unmatched.
     private mutating func matchBipartite() {
+        let anchorCount = anchors.count
+        let geometry = anchorGeometry
         bipartiteObjects.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
         for _ in 0..<objectBoxes.count {
             var chosen = -1
@@ -115,8 +127,10 @@ public struct AnchorMatcher: Sendable {
             objectMatched[chosen] = true
             bipartiteObjects[anchor] = Int32(chosen)
             for object in objectBoxes.indices where !objectMatched[object] && rowBestAnchors[object] == anchor {
-                let row = bipartiteObjects.withUnsafeBufferPointer {
-                    anchorGeometry.bestFreeAnchor(for: objectBoxes[object], matched: $0)
+                let row = overlaps.withUnsafeBufferPointer { rows in
+                    bipartiteObjects.withUnsafeBufferPointer { matched in
+                        geometry.bestFreeAnchor(in: rows.baseAddress! + object * anchorCount, matched: matched.baseAddress!)
+                    }
                 }
                 rowBestOverlaps[object] = row.overlap
                 rowBestAnchors[object] = row.anchor
@@ -128,37 +142,38 @@ public struct AnchorMatcher: Sendable {
     private func writeTargets(into targets: inout AnchorTargets) {
         let hasObjects = !objectBoxes.isEmpty
         targets.overwrite { classes, offsets in
-            var positives = 0
-            for anchor in 0..<anchors.count {
-                var object = Int(bipartiteObjects[anchor])
-                if object < 0, hasObjects {
-                    let overlap = bestOverlaps[anchor]
-                    if overlap >= positiveThreshold {
-                        object = Int(bestObjects[anchor])
-                    } else if overlap >= negativeLimit {
-                        classes[anchor] = AnchorTargets.neutralModelClass
-                        clearOffsets(offsets, anchor)
-                        continue
+            bipartiteObjects.withUnsafeBufferPointer { bipartite in
+                bestOverlaps.withUnsafeBufferPointer { best in
+                    bestObjects.withUnsafeBufferPointer { bestObject in
+                        anchors.withUnsafeBufferPointer { anchorBoxes in
+                            var positives = 0
+                            for anchor in 0..<anchorBoxes.count {
+                                var object = Int(bipartite[anchor])
+                                var modelClass: Int32 = 0
+                                if object < 0, hasObjects {
+                                    if best[anchor] >= positiveThreshold {
+                                        object = Int(bestObject[anchor])
+                                    } else if best[anchor] >= negativeLimit {
+                                        modelClass = AnchorTargets.neutralModelClass
+                                    }
+                                }
+                                var encoded = BoxOffsets.zero
+                                if object >= 0 {
+                                    positives += 1
+                                    modelClass = objectModelClasses[object]
+                                    encoded = BoxOffsets(encoding: objectBoxes[object], relativeTo: anchorBoxes[anchor])
+                                }
+                                classes[anchor] = modelClass
+                                offsets[anchor * 4] = encoded.x0
+                                offsets[anchor * 4 + 1] = encoded.y0
+                                offsets[anchor * 4 + 2] = encoded.x1
+                                offsets[anchor * 4 + 3] = encoded.y1
+                            }
+                            return positives
+                        }
                     }
                 }
-                guard object >= 0 else {
-                    classes[anchor] = 0
-                    clearOffsets(offsets, anchor)
-                    continue
-                }
-                positives += 1
-                classes[anchor] = objectModelClasses[object]
-                let encoded = BoxOffsets(encoding: objectBoxes[object], relativeTo: anchors[anchor])
-                offsets[anchor * 4] = encoded.x0
-                offsets[anchor * 4 + 1] = encoded.y0
-                offsets[anchor * 4 + 2] = encoded.x1
-                offsets[anchor * 4 + 3] = encoded.y1
             }
-            return positives
         }
     }
-}
-
-private func clearOffsets(_ offsets: UnsafeMutableBufferPointer<Float>, _ anchor: Int) {
-    for index in anchor * 4..<anchor * 4 + 4 { offsets[index] = 0 }
 }

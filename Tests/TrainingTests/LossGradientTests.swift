@@ -41,18 +41,23 @@ import Testing
         return (logits, offsets, targets)
     }
 
-    @Test func valueMatchesTheDoubleReference() {
+    /// The model zoo's γ = 0.25 (square roots) and the classic focal γ = 2 (`pow`).
+    static let losses = [SSDLoss(), SSDLoss(focalGamma: 2)]
+
+    @Test(arguments: losses)
+    func valueMatchesTheDoubleReference(loss: SSDLoss) {
         let (logits, offsets, targets) = Self.batch()
-        let value = LossValueTests.evaluate(logits, offsets, targets).value
-        let reference = referenceSSDLoss(SSDLoss(), classLogits: logits.map(Double.init), boxOffsets: offsets.map(Double.init),
+        let value = LossValueTests.evaluate(logits, offsets, targets, loss: loss).value
+        let reference = referenceSSDLoss(loss, classLogits: logits.map(Double.init), boxOffsets: offsets.map(Double.init),
                                          targets: targets)
         #expect(value.positiveCount == 10)
         #expect(abs(value.total - reference) <= 1e-6 * abs(reference), "\(value.total) vs \(reference)")
     }
 
-    @Test func logitGradientsMatchCentralDifferences() {
+    @Test(arguments: losses)
+    func logitGradientsMatchCentralDifferences(loss: SSDLoss) {
         let (logits, offsets, targets) = Self.batch()
-        let analytic = LossValueTests.evaluate(logits, offsets, targets).logitGradients
+        let analytic = LossValueTests.evaluate(logits, offsets, targets, loss: loss).logitGradients
         let base = logits.map(Double.init)
         let step = 1e-4
         var clippedOrNeutral = 0
@@ -60,8 +65,8 @@ import Testing
             var plus = base, minus = base
             plus[index] += step
             minus[index] -= step
-            let numeric = (referenceSSDLoss(SSDLoss(), classLogits: plus, boxOffsets: offsets.map(Double.init), targets: targets)
-                - referenceSSDLoss(SSDLoss(), classLogits: minus, boxOffsets: offsets.map(Double.init), targets: targets)) / (2 * step)
+            let numeric = (referenceSSDLoss(loss, classLogits: plus, boxOffsets: offsets.map(Double.init), targets: targets)
+                - referenceSSDLoss(loss, classLogits: minus, boxOffsets: offsets.map(Double.init), targets: targets)) / (2 * step)
             if numeric == 0 { clippedOrNeutral += 1 }
             #expect(abs(Double(analytic[index]) - numeric) <= 1e-6 + 1e-4 * abs(numeric),
                     "logit \(index): \(analytic[index]) vs \(numeric)")

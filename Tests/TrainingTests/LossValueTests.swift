@@ -13,14 +13,14 @@ import Testing
 
     /// Runs the loss with gradients and returns the value and both gradient buffers.
     static func evaluate(_ logits: [Float], _ offsets: [Float], _ targets: [AnchorTargets],
-                         images: Range<Int>? = nil) -> (value: SSDLossValue, logitGradients: [Float], offsetGradients: [Float]) {
+                         images: Range<Int>? = nil, loss: SSDLoss = SSDLoss()) -> (value: SSDLossValue, logitGradients: [Float], offsetGradients: [Float]) {
         var logitGradients = [Float](repeating: .nan, count: logits.count)
         var offsetGradients = [Float](repeating: .nan, count: offsets.count)
         let value = logits.withUnsafeBufferPointer { logitBuffer in
             offsets.withUnsafeBufferPointer { offsetBuffer in
                 logitGradients.withUnsafeMutableBufferPointer { logitGradientBuffer in
                     offsetGradients.withUnsafeMutableBufferPointer { offsetGradientBuffer in
-                        SSDLoss().evaluate(classLogits: logitBuffer, boxOffsets: offsetBuffer, targets: targets,
+                        loss.evaluate(classLogits: logitBuffer, boxOffsets: offsetBuffer, targets: targets,
                                            classLogitGradients: logitGradientBuffer, boxOffsetGradients: offsetGradientBuffer,
                                            images: images)
                     }
