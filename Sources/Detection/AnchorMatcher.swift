@@ -1,5 +1,5 @@
 /// Assigns each anchor of a training image its target (PIPELINE.md §6), as the model zoo's
-/// `match_gt_anchors` does, without its IoU matrix.
+/// `match_gt_anchors` does, on vectorised IoU rows.
 ///
 /// 1. Greedy bipartite matching: repeatedly the (object, anchor) pair with the highest IoU among
 ///    unmatched objects and anchors is matched. Ties go to the lowest object index, then the lowest
