@@ -60,8 +60,11 @@ for inputSize in SSDArchitecture.supportedInputSizes {
     let offsets = (0..<batchSize * anchorCount * 4).map { _ in generator.unit() - 0.5 }
     var logitGradients = [Float](repeating: 0, count: logits.count)
     var offsetGradients = [Float](repeating: 0, count: offsets.count)
-    for objectCount in [0, 1, 5, 20] {
-        let images = (0..<batchSize).map { _ in randomObjects(objectCount, &generator) }
+    // The last case repeats one box 20 times: every match forces the others to search again.
+    for (objectCount, identical) in [(0, false), (1, false), (5, false), (20, false), (20, true)] {
+        let images = (0..<batchSize).map { _ in
+            identical ? Array(repeating: randomObjects(1, &generator)[0], count: objectCount) : randomObjects(objectCount, &generator)
+        }
         var targets = [AnchorTargets](repeating: AnchorTargets(anchorCount: anchorCount), count: batchSize)
         let matching = secondsPerCall(budget: budget) {
             for image in 0..<batchSize { try! matcher.assign(images[image], into: &targets[image]) }
@@ -90,7 +93,7 @@ for inputSize in SSDArchitecture.supportedInputSizes {
             let value = (seconds / Double(batchSize) * 1e7).rounded() / 10
             return "\(value)"
         }
-        print(pad("\(inputSize)", 5), pad("\(anchorCount)", 8), pad("\(objectCount)", 8),
+        print(pad("\(inputSize)", 5), pad("\(anchorCount)", 8), pad("\(objectCount)\(identical ? " same" : "")", 8),
               pad(micros(matching), 10), pad(micros(withGradients), 16), pad(micros(valueOnly), 11))
     }
 }

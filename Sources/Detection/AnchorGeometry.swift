@@ -36,17 +36,24 @@ struct AnchorGeometry: Sendable {
         return firstAnchor(of: largest, in: row)
     }
 
-    /// The highest IoU in `row` (from `overlapRow`) among anchors whose `matched` entry is negative,
-    /// and its first such anchor; (0, 0) when all of them are 0, as NumPy's `argmax` of a zeroed row.
-    func bestFreeAnchor(in row: UnsafePointer<Float>, matched: UnsafePointer<Int32>) -> (overlap: Float, anchor: Int) {
+    /// The highest IoU of `box` with an anchor whose `matched` entry is negative, and its first such
+    /// anchor; (0, 0) when all of them are 0, as NumPy's `argmax` of a zeroed row. `row` is scratch.
+    func bestFreeAnchor(for box: BoundingBox, matched: UnsafePointer<Int32>,
+                        row: UnsafeMutablePointer<Float>) -> (overlap: Float, anchor: Int) {
         var largest: UInt32 = 0
-        for anchor in 0..<count {
-            largest = max(largest, matched[anchor] < 0 ? row[anchor].bitPattern : 0)
+        columns.withUnsafeBufferPointer { column in
+            let x0 = column.baseAddress!, y0 = x0 + count, x1 = y0 + count, y1 = x1 + count, areas = y1 + count
+            let boxArea = box.area
+            for anchor in 0..<count {
+                let width = max(min(box.x1, x1[anchor]) - max(box.x0, x0[anchor]), 0)
+                let height = max(min(box.y1, y1[anchor]) - max(box.y0, y0[anchor]), 0)
+                let intersection = width * height
+                let overlap = intersection / (boxArea + areas[anchor] - intersection)
+                row[anchor] = matched[anchor] < 0 ? overlap : 0
+                largest = max(largest, row[anchor].bitPattern)
+            }
         }
-        guard largest > 0 else { return (0, 0) }
-        var anchor = 0
-        while matched[anchor] >= 0 || row[anchor].bitPattern != largest { anchor += 1 }
-        return (row[anchor], anchor)
+        return firstAnchor(of: largest, in: row)
     }
 
     private func firstAnchor(of largest: UInt32, in row: UnsafePointer<Float>) -> (overlap: Float, anchor: Int) {

@@ -35,8 +35,8 @@ public struct AnchorMatcher: Sendable {
     private var bestOverlaps: [Float]
     private var bestObjects: [Int32]
     private var bipartiteObjects: [Int32]
-    /// IoU of every object (rows) with every anchor; grows to the largest object count seen.
-    private var overlaps: [Float] = []
+    /// One object's IoU with every anchor.
+    private var overlapRow: [Float]
     /// Per object: box, model class, best IoU and anchor among unmatched anchors, matched flag.
     private var objectBoxes: [BoundingBox] = []
     private var objectModelClasses: [Int32] = []
@@ -59,6 +59,7 @@ public struct AnchorMatcher: Sendable {
         bestOverlaps = [Float](repeating: 0, count: anchors.count)
         bestObjects = [Int32](repeating: 0, count: anchors.count)
         bipartiteObjects = [Int32](repeating: -1, count: anchors.count)
+        overlapRow = [Float](repeating: 0, count: anchors.count)
     }
 
     /// Overwrites `targets` (sized for these anchors) with the targets of an image showing
@@ -80,13 +81,9 @@ public struct AnchorMatcher: Sendable {
         writeTargets(into: &targets)
     }
 
-    /// Fills the IoU rows, the per-anchor best overlaps and each object's best anchor.
+    /// Fills the per-anchor best overlaps and each object's best anchor.
     private mutating func measureOverlaps() {
         let objectCount = objectBoxes.count
-        let anchorCount = anchors.count
-        if overlaps.count < objectCount * anchorCount {
-            overlaps.append(contentsOf: repeatElement(0, count: objectCount * anchorCount - overlaps.count))
-        }
         rowBestOverlaps.removeAll(keepingCapacity: true)
         rowBestAnchors.removeAll(keepingCapacity: true)
         objectMatched.removeAll(keepingCapacity: true)
@@ -95,11 +92,11 @@ public struct AnchorMatcher: Sendable {
         let boxes = objectBoxes
         bestOverlaps.withUnsafeMutableBufferPointer { best in
             bestObjects.withUnsafeMutableBufferPointer { bestObject in
-                overlaps.withUnsafeMutableBufferPointer { rows in
+                overlapRow.withUnsafeMutableBufferPointer { scratch in
                     best.update(repeating: 0)
                     bestObject.update(repeating: 0)
                     for object in 0..<objectCount {
-                        let row = geometry.overlapRow(with: boxes[object], row: rows.baseAddress! + object * anchorCount,
+                        let row = geometry.overlapRow(with: boxes[object], row: scratch.baseAddress!,
                                                       best: best.baseAddress!, bestObject: bestObject.baseAddress!,
                                                       object: Int32(object))
                         rowBestOverlaps.append(row.overlap)
@@ -110,9 +107,9 @@ public struct AnchorMatcher: Sendable {
         }
     }
 
-    /// Step 1; objects whose best remaining IoU is 0 stay unmatched.
+    /// Step 1; objects whose best remaining IoU is 0 stay unmatched. An object whose best anchor was
+    /// just taken measures its row again (rare: about once per image with 20 objects).
     private mutating func matchBipartite() {
-        let anchorCount = anchors.count
         let geometry = anchorGeometry
         bipartiteObjects.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
         for _ in 0..<objectBoxes.count {
@@ -127,9 +124,10 @@ public struct AnchorMatcher: Sendable {
             objectMatched[chosen] = true
             bipartiteObjects[anchor] = Int32(chosen)
             for object in objectBoxes.indices where !objectMatched[object] && rowBestAnchors[object] == anchor {
-                let row = overlaps.withUnsafeBufferPointer { rows in
+                let box = objectBoxes[object]
+                let row = overlapRow.withUnsafeMutableBufferPointer { scratch in
                     bipartiteObjects.withUnsafeBufferPointer { matched in
-                        geometry.bestFreeAnchor(in: rows.baseAddress! + object * anchorCount, matched: matched.baseAddress!)
+                        geometry.bestFreeAnchor(for: box, matched: matched.baseAddress!, row: scratch.baseAddress!)
                     }
                 }
                 rowBestOverlaps[object] = row.overlap
