@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels"]),
         // Detection types, SSD output decoding, non-maximum suppression, and `Detector`, which
         // runs a model on an image end to end (hence its use of Runtime and ImageIO).
-        .target(name: "Detection", dependencies: ["Runtime", "ImageIO"]),
+        .target(name: "Detection", dependencies: ["Runtime", "ImageIO"], swiftSettings: vectorSettings),
         // YOLO Darknet datasets and the model zoo's Pascal-VOC AP (plus COCO-style mAP).
         .target(name: "Evaluation", dependencies: ["Detection", "ImageIO"]),
         // Our C wrappers over the system's libjpeg(-turbo) and libpng (Debian: libjpeg62-turbo-dev, libpng-dev).
@@ -55,6 +55,9 @@ let package = Package(
                 swiftSettings: vectorSettings),
         // Reference against fast kernels on the model's layer shapes: swift run -c release kernel-bench
         .executableTarget(name: "kernel-bench", dependencies: ["Int8Kernels"], path: "Benchmarks/KernelBenchmarks"),
+        // Target assignment and the SSD loss per image at each input size: swift run -c release targets-bench
+        .executableTarget(name: "targets-bench", dependencies: ["Detection", "Training"], path: "Benchmarks/TargetBenchmarks",
+                          swiftSettings: vectorSettings),
         .executableTarget(
             name: "tinyssd",
             dependencies: [
