@@ -4,7 +4,7 @@ import PackageDescription
 
 /// The fast kernels run 2-3.7x faster with AVX2 (measured with kernel-bench), so release builds
 /// on x86-64 hosts target x86-64-v3 (Haswell, Zen and later); TINYSSD_PORTABLE=1 builds for any
-/// x86-64 instead. Training's own float loops use the same setting.
+/// x86-64 instead. Detection (target matching) and Training use the same setting for their float loops.
 let vectorSettings: [SwiftSetting] = {
     #if arch(x86_64)
     if ProcessInfo.processInfo.environment["TINYSSD_PORTABLE"] != "1" {
