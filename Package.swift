@@ -2,13 +2,14 @@
 import Foundation
 import PackageDescription
 
-/// The fast kernels run 2-3.7x faster with AVX2 (measured with kernel-bench), so release builds
-/// on x86-64 hosts target x86-64-v3 (Haswell, Zen and later); TINYSSD_PORTABLE=1 builds for any
-/// x86-64 instead.
+/// The fast kernels run 2-3.7x faster with AVX2 (measured with kernel-bench), so builds on x86-64
+/// hosts target x86-64-v3 (Haswell, Zen and later) and compile the kernels' AVX2 intrinsics paths
+/// (TINYSSD_AVX2; debug builds too, so `swift test` checks the code that ships); TINYSSD_PORTABLE=1
+/// builds the portable Swift paths for any x86-64 instead.
 let kernelSettings: [SwiftSetting] = {
     #if arch(x86_64)
     if ProcessInfo.processInfo.environment["TINYSSD_PORTABLE"] != "1" {
-        return [.unsafeFlags(["-Xcc", "-march=x86-64-v3"], .when(configuration: .release))]
+        return [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .define("TINYSSD_AVX2")]
     }
     #endif
     return []
@@ -59,7 +60,7 @@ let package = Package(
         // Shared by the test targets: fixture locations, deterministic data, a model builder.
         .target(name: "TestSupport", dependencies: ["TFLiteFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
-        .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "TestSupport"]),
+        .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "TestSupport"], swiftSettings: kernelSettings),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "ImageIO", "Runtime", "TFLiteFormat", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
                     exclude: ["Resources"]),

@@ -27,12 +27,15 @@ import TestSupport
         return output
     }
 
+    /// Checks the case as given (mostly mixed shifts) and with right shifts only.
     static func check(_ c: ConvolutionCase, _ random: inout DeterministicRandom) {
-        let expected = c.referenceOutput()
-        let whole = fastOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight])
-        #expect(whole == expected, "\(c)")
-        let split = c.randomRowSplit(&random)
-        #expect(fastOutput(c, rows: split) == expected, "\(c) rows \(split)")
+        for c in [c, c.withRightShiftsOnly(&random)] {
+            let expected = c.referenceOutput()
+            let whole = fastOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight])
+            #expect(whole == expected, "\(c)")
+            let split = c.randomRowSplit(&random)
+            #expect(fastOutput(c, rows: split) == expected, "\(c) rows \(split)")
+        }
     }
 
     @Test func pointwiseMatchesReference() {

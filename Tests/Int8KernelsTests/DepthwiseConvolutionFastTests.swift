@@ -29,11 +29,14 @@ import TestSupport
         return output
     }
 
+    /// Checks the case as given (mostly mixed shifts) and with right shifts only.
     static func check(_ c: ConvolutionCase, _ random: inout DeterministicRandom) {
-        let expected = c.referenceOutput()
-        #expect(fastOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight]) == expected, "\(c)")
-        let split = c.randomRowSplit(&random)
-        #expect(fastOutput(c, rows: split) == expected, "\(c) rows \(split)")
+        for c in [c, c.withRightShiftsOnly(&random)] {
+            let expected = c.referenceOutput()
+            #expect(fastOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight]) == expected, "\(c)")
+            let split = c.randomRowSplit(&random)
+            #expect(fastOutput(c, rows: split) == expected, "\(c) rows \(split)")
+        }
     }
 
     static func randomCase(_ random: inout DeterministicRandom, multiplier: Int) -> ConvolutionCase {
@@ -73,6 +76,24 @@ import TestSupport
                 dilation: (1, random.below(4) == 0 ? 2 : 1),
                 padding: (random.integer(in: 0...2), random.integer(in: 0...2),
                           random.integer(in: 0...filterWidth - 1), random.integer(in: 0...filterWidth - 1)),
+                depthMultiplier: 1)
+            Self.check(c, &random)
+        }
+    }
+
+    /// 3x3 filters over whole blocks of 16 channels: rows split into units of 16 outputs taken in
+    /// pairs (odd and even counts), at both strides, with and without padding and dilation.
+    @Test func wholeChannelBlocks3x3MatchReference() {
+        var random = DeterministicRandom(seed: 1515)
+        for _ in 0..<80 {
+            let channels = random.element(of: [16, 32, 48, 64])
+            let c = ConvolutionCase(
+                &random, batches: random.integer(in: 1...2), inputHeight: random.integer(in: 1...6),
+                inputWidth: random.integer(in: 1...13), inputChannels: channels, outputChannels: channels,
+                filterHeight: 3, filterWidth: 3, stride: (random.integer(in: 1...2), random.integer(in: 1...2)),
+                dilation: random.below(5) == 0 ? (random.integer(in: 1...2), 2) : (1, 1),
+                padding: (random.integer(in: 0...2), random.integer(in: 0...2), random.integer(in: 0...2),
+                          random.integer(in: 0...2)),
                 depthMultiplier: 1)
             Self.check(c, &random)
         }
