@@ -23,6 +23,57 @@ func requantizeVectors(_ accumulators: SIMD8<Int32>, _ r: RequantizationVectors,
     return _mm256_srav_epi32(unsafeBitCast(high, to: __m256i.self), unsafeBitCast(r.rightShift, to: __m256i.self))
 }
 
+/// One multiplier and shift in every lane for `requantizeTiesAwayVectors`, with a power-of-two
+/// prescale folded into the left shift.
+struct TiesAwayVectors {
+    var multiplier: __m256i
+    /// Bits of the left shift by `2^prescale * 2^max(shift, 0)` (wrapping), 32 when that factor wraps to 0.
+    var leftShift: Int32
+    var rightShift: Int32
+    /// `2^rightShift - 1` and half of it: the remainder and its rounding threshold.
+    var mask: __m256i
+    var halfMask: __m256i
+
+    /// `multiplier` must be non-negative and `shift` at least -31, as `QuantizedMultiplier` makes them.
+    init(multiplier: Int32, shift: Int32, prescale: Int32) {
+        self.multiplier = _mm256_set1_epi32(multiplier)
+        // The reference multiplies by `1 << prescale`, then by `1 << leftShift`, wrapping in int32.
+        let factor = (Int32(1) << prescale) &* (Int32(1) << max(shift, 0))
+        leftShift = factor == 0 ? 32 : Int32(factor.trailingZeroBitCount)
+        rightShift = max(-shift, 0)
+        let maskValue = (Int32(1) << rightShift) &- 1
+        mask = _mm256_set1_epi32(maskValue)
+        halfMask = _mm256_set1_epi32(maskValue >> 1)
+    }
+}
+
+/// `multiplyByQuantizedMultiplier` (the shift rounds ties away from zero) on eight lanes, bit for
+/// bit, for a non-negative multiplier: the doubling high multiply then never saturates and is
+/// the high 32 bits of twice `x*M + 2^30`.
+@_transparent
+func requantizeTiesAwayVectors(_ values: __m256i, _ c: TiesAwayVectors) -> __m256i {
+    let x = _mm256_slli_epi32(values, c.leftShift)
+    let rounding = _mm256_set1_epi64x(1 << 30)
+    var even = _mm256_add_epi64(_mm256_mul_epi32(x, c.multiplier), rounding)
+    var odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), c.multiplier), rounding)
+    even = _mm256_add_epi64(even, even)
+    odd = _mm256_add_epi64(odd, odd)
+    let e = unsafeBitCast(even, to: SIMD8<Int32>.self)
+    let o = unsafeBitCast(odd, to: SIMD8<Int32>.self)
+    let high = unsafeBitCast(SIMD8(e[1], o[1], e[3], o[3], e[5], o[5], e[7], o[7]), to: __m256i.self)
+    let remainder = _mm256_and_si256(high, c.mask)
+    // Negative values round up from one more: the threshold is half the mask plus 1.
+    let threshold = _mm256_sub_epi32(c.halfMask, _mm256_srai_epi32(high, 31))
+    return _mm256_sub_epi32(_mm256_srai_epi32(high, c.rightShift), _mm256_cmpgt_epi32(remainder, threshold))
+}
+
+/// 8 int8 values at `pointer` sign-extended to int32 (vpmovsxbd).
+@_transparent
+func widenedToInt32(_ pointer: UnsafePointer<Int8>) -> __m256i {
+    _mm256_cvtepi8_epi32(unsafeBitCast(SIMD2<Int64>(UnsafeRawPointer(pointer).loadUnaligned(as: Int64.self), 0),
+                                       to: __m128i.self))
+}
+
 /// The output zero point in int16 lanes and the activation range in int8 lanes.
 struct OutputVectors {
     var zeroPoint: __m256i
