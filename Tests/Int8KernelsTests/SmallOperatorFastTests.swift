@@ -122,4 +122,40 @@ import TestSupport
             #expect(actual == expected, "\(b)x\(h)x\(w)x\(c)")
         }
     }
+
+    @Test func padMatchesReference() {
+        var random = DeterministicRandom(seed: 2020)
+        for _ in 0..<400 {
+            let rank = random.integer(in: 1...6)
+            let elementSize = random.element(of: [1, 1, 2, 4])
+            let inputDims = (0..<rank).map { _ in random.integer(in: rank > 4 ? 0...3 : 0...6) }
+            let before = (0..<rank).map { _ in random.below(3) == 0 ? random.integer(in: 1...3) : 0 }
+            let after = (0..<rank).map { _ in random.below(3) == 0 ? random.integer(in: 1...3) : 0 }
+            let outputDims = (0..<rank).map { inputDims[$0] + before[$0] + after[$0] }
+            let input = random.bytes(inputDims.reduce(elementSize, *))
+            let value = random.bytes(elementSize)
+            let outputBytes = outputDims.reduce(elementSize, *)
+            var expected = [UInt8](repeating: 0, count: outputBytes)
+            var actual = [UInt8](repeating: 0x5A, count: outputBytes)
+            inputDims.withUnsafeBufferPointer { i in
+                before.withUnsafeBufferPointer { b in
+                    outputDims.withUnsafeBufferPointer { o in
+                        input.withUnsafeBytes { x in
+                            value.withUnsafeBytes { v in
+                                expected.withUnsafeMutableBytes {
+                                    pad(elementSize: elementSize, inputDims: i, padBefore: b, outputDims: o, value: v.baseAddress!,
+                                        input: x.baseAddress ?? v.baseAddress!, output: $0.baseAddress ?? UnsafeMutableRawPointer(mutating: v.baseAddress!))
+                                }
+                                actual.withUnsafeMutableBytes {
+                                    padFast(elementSize: elementSize, inputDims: i, padBefore: b, outputDims: o, value: v.baseAddress!,
+                                            input: x.baseAddress ?? v.baseAddress!, output: $0.baseAddress ?? UnsafeMutableRawPointer(mutating: v.baseAddress!))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(actual == expected, "\(inputDims) before \(before) after \(after) element \(elementSize)")
+        }
+    }
 }
