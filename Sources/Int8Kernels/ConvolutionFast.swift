@@ -252,7 +252,7 @@ struct WideAccumulators {
     }
 
     /// Requantizes and stores the block's pixels, output channels `firstChannel` up to 16 more.
-    @inline(__always)
+    @_transparent
     func store<Mode: RequantizationMode>(_ block: PixelBlock, _ groups: UnsafePointer<ChannelGroup>, firstChannel: Int,
                                          clamp: OutputClamp, mode: Mode.Type) {
         let stride = block.outputChannels
@@ -317,7 +317,7 @@ struct NarrowAccumulators {
         }
     }
 
-    @inline(__always)
+    @_transparent
     func store<Mode: RequantizationMode>(_ block: PixelBlock, _ group: UnsafePointer<ChannelGroup>, firstChannel: Int,
                                          clamp: OutputClamp, mode: Mode.Type) {
         let stride = block.outputChannels
