@@ -143,23 +143,18 @@ struct VNNIBlocks {
             second[i] = min(step &* i &+ 1, count &- 1) &* pixelBytes
         }
         let pixels = EightPixels(base, first)
-        let partners = EightPixels(base, second)
         let quads = packed.segmentQuads
         let outputChannels = packed.geometry.outputChannels
         let out = OutputLanes(packed)
         var w = weights
-        for block in 0..<packed.blocks {
-            let c = constants + block
-            var accumulators = EightAccumulators(bias: unsafeBitCast(c.pointee.bias, to: __m512i.self))
+        if packed.pairsPixels {
+            var accumulators = NarrowAccumulators(bias: constants.pointee.bias)
+            let partners = EightPixels(base, second)
             var rowBase = pixels, partnerRowBase = partners
             for _ in 0..<filterRows {
                 var segment = rowBase, partnerSegment = partnerRowBase
                 for _ in 0..<packed.segmentsPerFilterRow {
-                    if packed.pairsPixels {
-                        accumulators.accumulate(segment, partnerSegment, quads: quads, weights: w)
-                    } else {
-                        accumulators.accumulate(segment, quads: quads, weights: w)
-                    }
+                    accumulators.accumulate(segment, partnerSegment, quads: quads, weights: w)
                     w += quads
                     segment = segment.advanced(by: segmentBytes)
                     partnerSegment = partnerSegment.advanced(by: segmentBytes)
@@ -167,15 +162,120 @@ struct VNNIBlocks {
                 rowBase = rowBase.advanced(by: rowBytes)
                 partnerRowBase = partnerRowBase.advanced(by: rowBytes)
             }
-            let results = accumulators.requantized(c, leftShift: packed.hasLeftShift)
-            if packed.pairsPixels {
-                results.storePairs(out, count: count, channels: outputChannels, to: output)
-            } else {
-                results.store(out, count: count, channels: min(16, outputChannels &- 16 &* block),
-                              to: output + 16 &* block, stride: outputChannels)
+            accumulators.store(constants, packed, out, count: count, channels: outputChannels, to: output)
+            return
+        }
+        for block in 0..<packed.blocks {
+            let c = constants + block
+            var accumulators = EightAccumulators(bias: unsafeBitCast(c.pointee.bias, to: __m512i.self))
+            var rowBase = pixels
+            for _ in 0..<filterRows {
+                var segment = rowBase
+                for _ in 0..<packed.segmentsPerFilterRow {
+                    accumulators.accumulate(segment, quads: quads, weights: w)
+                    w += quads
+                    segment = segment.advanced(by: segmentBytes)
+                }
+                rowBase = rowBase.advanced(by: rowBytes)
+            }
+            accumulators.requantized(c, leftShift: packed.hasLeftShift)
+                .store(out, count: count, channels: min(16, outputChannels &- 16 &* block), to: output + 16 &* block,
+                       stride: outputChannels)
+        }
+    }
+}
+
+/// 16 pixels x up to 8 output channels in 256-bit vectors (vpdpbusd on ymm runs at twice the
+/// zmm rate, so nothing is lost to the empty half, and no broadcast has to cross 256 bits).
+struct NarrowAccumulators {
+    var a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7: __m256i
+
+    @_transparent
+    init(bias: SIMD16<Int32>) {
+        let lanes = low256(bias)
+        (a0, a1, a2, a3, a4, a5, a6, a7) = (lanes, lanes, lanes, lanes, lanes, lanes, lanes, lanes)
+        (b0, b1, b2, b3, b4, b5, b6, b7) = (lanes, lanes, lanes, lanes, lanes, lanes, lanes, lanes)
+    }
+
+    /// Adds `quads` groups of 4 input bytes of the 16 pixels (`p`: even, `r`: odd) times the next
+    /// weights, whose lanes 0-7 hold the channels.
+    @inline(__always)
+    mutating func accumulate(_ p: EightPixels, _ r: EightPixels, quads count: Int, weights: UnsafePointer<SIMD64<Int8>>) {
+        var q = 0
+        while q < count {
+            let w = UnsafeRawPointer(weights + q).loadUnaligned(as: __m256i.self)
+            let offset = 4 &* q
+            @_transparent
+            func dot(_ sum: __m256i, _ pixel: UnsafeRawPointer) -> __m256i {
+                _mm256_mask_dpbusd_epi32(sum, 0xFF, _mm256_set1_epi32(pixel.loadUnaligned(fromByteOffset: offset, as: Int32.self)), w)
+            }
+            a0 = dot(a0, p.p0)
+            b0 = dot(b0, r.p0)
+            a1 = dot(a1, p.p1)
+            b1 = dot(b1, r.p1)
+            a2 = dot(a2, p.p2)
+            b2 = dot(b2, r.p2)
+            a3 = dot(a3, p.p3)
+            b3 = dot(b3, r.p3)
+            a4 = dot(a4, p.p4)
+            b4 = dot(b4, r.p4)
+            a5 = dot(a5, p.p5)
+            b5 = dot(b5, r.p5)
+            a6 = dot(a6, p.p6)
+            b6 = dot(b6, r.p6)
+            a7 = dot(a7, p.p7)
+            b7 = dot(b7, r.p7)
+            q &+= 1
+        }
+    }
+
+    /// Requantizes and stores the first `count` pixels' `channels` (1...8), `channels` apart.
+    @inline(__always)
+    func store(_ c: UnsafePointer<VNNIBlockConstants>, _ packed: PackedConvolutionVNNI, _ out: OutputLanes, count: Int,
+               channels: Int, to output: UnsafeMutablePointer<Int8>) {
+        let left = packed.hasLeftShift
+        @_transparent
+        func four(_ w: __m256i, _ x: __m256i, _ y: __m256i, _ z: __m256i) -> __m256i {
+            out.bytes(requantize8(w, c, leftShift: left), requantize8(x, c, leftShift: left),
+                      requantize8(y, c, leftShift: left), requantize8(z, c, leftShift: left))
+        }
+        // Pixels in order: a0, b0, a1, b1, ...
+        let groups = (four(a0, b0, a1, b1), four(a2, b2, a3, b3), four(a4, b4, a5, b5), four(a6, b6, a7, b7))
+        if count == 16 && channels == 8 {
+            withUnsafeBytes(of: groups) { UnsafeMutableRawPointer(output).copyMemory(from: $0.baseAddress!, byteCount: 128) }
+            return
+        }
+        let mask = UInt32(truncatingIfNeeded: (1 << channels) &- 1)
+        withUnsafeBytes(of: groups) { vectors in
+            for i in 0..<count {
+                // Pixel i's 8 bytes sit at 8 * (i % 4) in vector i / 4; the mask writes just them.
+                let lanes = 8 &* (i & 3)
+                _mm256_mask_storeu_epi8(output + (i &* channels &- lanes), mask << UInt32(lanes),
+                                        vectors.load(fromByteOffset: 32 &* (i >> 2), as: __m256i.self))
             }
         }
     }
+}
+
+/// The first 256 bits of a 512-bit value (the standard library's `lowHalf` goes lane by lane).
+@_transparent
+func low256<T>(_ value: T) -> __m256i {
+    withUnsafeBytes(of: value) { $0.loadUnaligned(as: __m256i.self) }
+}
+
+/// `requantize16` on 8 lanes: the low halves of a block's constants are those of its lanes 0-7.
+@_transparent
+func requantize8(_ accumulators: __m256i, _ c: UnsafePointer<VNNIBlockConstants>, leftShift: Bool) -> __m256i {
+    var x = accumulators
+    if leftShift { x = _mm256_sllv_epi32(x, low256(c.pointee.leftShift)) }
+    let even = _mm256_srav_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, low256(c.pointee.multiplier)),
+                                                  low256(c.pointee.roundingEven)),
+                                 low256(c.pointee.shiftEven))
+    let odd = _mm256_srav_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32),
+                                                                  low256(c.pointee.multiplierOdd)),
+                                                 low256(c.pointee.roundingOdd)),
+                                low256(c.pointee.shiftOdd))
+    return _mm256_mask_blend_epi32(0xAA, even, _mm256_slli_epi64(odd, 32))
 }
 
 /// Where eight pixels read their converted input.
@@ -215,13 +315,7 @@ func quad(_ pointer: UnsafeRawPointer, _ offset: Int) -> __m512i {
     _mm512_set1_epi32(pointer.loadUnaligned(fromByteOffset: offset, as: Int32.self))
 }
 
-/// `first`'s 4 bytes in lanes 0-7 and `second`'s in lanes 8-15.
-@_transparent
-func quads(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer, _ offset: Int) -> __m512i {
-    _mm512_mask_set1_epi32(quad(first, offset), 0xFF00, second.loadUnaligned(fromByteOffset: offset, as: Int32.self))
-}
-
-/// 8 vectors of 16 int32 sums: 8 pixels x 16 output channels, or 16 pixels x 8.
+/// 8 pixels x 16 output channels of int32 sums.
 struct EightAccumulators {
     var a0, a1, a2, a3, a4, a5, a6, a7: __m512i
 
@@ -245,25 +339,6 @@ struct EightAccumulators {
             a5 = _mm512_dpbusd_epi32(a5, quad(p.p5, offset), w)
             a6 = _mm512_dpbusd_epi32(a6, quad(p.p6, offset), w)
             a7 = _mm512_dpbusd_epi32(a7, quad(p.p7, offset), w)
-            q &+= 1
-        }
-    }
-
-    /// The same for vectors holding pixel `p`'s channels in lanes 0-7 and `r`'s in lanes 8-15.
-    @inline(__always)
-    mutating func accumulate(_ p: EightPixels, _ r: EightPixels, quads count: Int, weights: UnsafePointer<SIMD64<Int8>>) {
-        var q = 0
-        while q < count {
-            let w = unsafeBitCast(weights[q], to: __m512i.self)
-            let offset = 4 &* q
-            a0 = _mm512_dpbusd_epi32(a0, quads(p.p0, r.p0, offset), w)
-            a1 = _mm512_dpbusd_epi32(a1, quads(p.p1, r.p1, offset), w)
-            a2 = _mm512_dpbusd_epi32(a2, quads(p.p2, r.p2, offset), w)
-            a3 = _mm512_dpbusd_epi32(a3, quads(p.p3, r.p3, offset), w)
-            a4 = _mm512_dpbusd_epi32(a4, quads(p.p4, r.p4, offset), w)
-            a5 = _mm512_dpbusd_epi32(a5, quads(p.p5, r.p5, offset), w)
-            a6 = _mm512_dpbusd_epi32(a6, quads(p.p6, r.p6, offset), w)
-            a7 = _mm512_dpbusd_epi32(a7, quads(p.p7, r.p7, offset), w)
             q &+= 1
         }
     }
@@ -295,27 +370,6 @@ struct EightAccumulators {
         withUnsafeBytes(of: self) { vectors in
             for i in 0..<count {
                 out.store(vectors.load(fromByteOffset: 64 &* i, as: __m512i.self), to: output + i &* stride, mask: mask)
-            }
-        }
-    }
-
-    /// Stores requantized vectors of two pixels each (lanes 0-7 and 8-15): the first `count`
-    /// pixels' `channels` (1...8), `channels` apart.
-    @inline(__always)
-    func storePairs(_ out: OutputLanes, count: Int, channels: Int, to output: UnsafeMutablePointer<Int8>) {
-        let stride = channels
-        if count == 16 && channels == 8 {
-            storeVector(out.bytes(a0, a1, a2, a3), to: output)
-            storeVector(out.bytes(a4, a5, a6, a7), to: output + 64)
-            return
-        }
-        let mask = UInt16(truncatingIfNeeded: (1 << channels) &- 1)
-        withUnsafeBytes(of: self) { vectors in
-            for i in 0..<count {
-                // Pixel i is in vector i / 2, lanes 8 * (i % 2) on; the mask picks them where they are.
-                let lanes = 8 &* (i & 1)
-                out.store(vectors.load(fromByteOffset: 64 &* (i >> 1), as: __m512i.self), to: output + i &* stride - lanes,
-                          mask: mask << UInt16(lanes))
             }
         }
     }
@@ -377,6 +431,18 @@ struct OutputLanes {
         if clamps {
             bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, _mm512_broadcastb_epi8(low)), _mm512_broadcastb_epi8(high))
         }
+        return bytes
+    }
+
+    /// Four vectors of 8 requantized lanes as 32 int8 values, `a`'s 8 first (as the 512-bit form).
+    @_transparent
+    func bytes(_ a: __m256i, _ b: __m256i, _ c: __m256i, _ d: __m256i) -> __m256i {
+        let zero = _mm512_castsi512_si256(zeroPoint)
+        let ab = _mm256_packs_epi32(addsZeroPoint ? _mm256_add_epi32(a, zero) : a, addsZeroPoint ? _mm256_add_epi32(b, zero) : b)
+        let cd = _mm256_packs_epi32(addsZeroPoint ? _mm256_add_epi32(c, zero) : c, addsZeroPoint ? _mm256_add_epi32(d, zero) : d)
+        let order = unsafeBitCast(SIMD8<Int32>(0, 4, 1, 5, 2, 6, 3, 7), to: __m256i.self)
+        var bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(ab, cd), order)
+        if clamps { bytes = _mm256_min_epi8(_mm256_max_epi8(bytes, _mm256_broadcastb_epi8(low)), _mm256_broadcastb_epi8(high)) }
         return bytes
     }
 
