@@ -27,7 +27,8 @@ public func convolutionInt8VNNI(_ packed: PackedConvolutionVNNI, input: UnsafePo
                                     rowBytes: packed.rowStride, segmentBytes: g.dilationWidth * g.inputChannels,
                                     filterRows: g.filterHeight)
             for row in rows {
-                convertInputRows(packed, row: row, input: input, to: converted)
+                convertInputRows(g, width: packed.paddedWidth, rowStride: packed.rowStride, paddingByte: packed.paddingByte,
+                                 row: row, input: input, to: converted)
                 var x = 0
                 while x < g.outputWidth {
                     let count = min(kernel.tilePixels, g.outputWidth &- x)
@@ -94,28 +95,28 @@ func storeVector(_ v: __m512i, to destination: UnsafeMutablePointer<Int8>) {
 
 /// Writes the input rows output row `row` (batch-major) reads, one per filter row, as `x + 128`
 /// bytes framed by padding bytes (the input zero point plus 128), as `widenInputRows` does in int16.
+/// Each row is `width` pixels from column `firstColumn` of the padded input, `rowStride` bytes apart.
 @inline(__always)
-func convertInputRows(_ packed: PackedConvolutionVNNI, row: Int, input: UnsafePointer<Int8>,
-                      to rows: UnsafeMutablePointer<UInt8>) {
-    let g = packed.geometry
+func convertInputRows(_ g: ConvolutionGeometry, firstColumn: Int = 0, width: Int, rowStride: Int, paddingByte: UInt8,
+                      row: Int, input: UnsafePointer<Int8>, to rows: UnsafeMutablePointer<UInt8>) {
     let channels = g.inputChannels
-    let width = packed.paddedWidth
-    let leftColumns = min(g.padLeft, width)
-    let insideColumns = max(min(g.inputWidth, width - leftColumns), 0)
+    let first = firstColumn - g.padLeft
+    let leftColumns = min(max(-first, 0), width)
+    let insideColumns = max(min(g.inputWidth - max(first, 0), width - leftColumns), 0)
     let batch = row / g.outputHeight
     let top = (row % g.outputHeight) * g.strideHeight - g.padTop
     for fy in 0..<g.filterHeight {
-        let destination = rows + fy * packed.rowStride
+        let destination = rows + fy * rowStride
         let iy = top + fy * g.dilationHeight
         guard iy >= 0 && iy < g.inputHeight else {
-            destination.update(repeating: packed.paddingByte, count: width * channels)
+            destination.update(repeating: paddingByte, count: width * channels)
             continue
         }
-        destination.update(repeating: packed.paddingByte, count: leftColumns * channels)
-        let start = (batch * g.inputHeight + iy) * g.inputWidth * channels
+        destination.update(repeating: paddingByte, count: leftColumns * channels)
+        let start = ((batch * g.inputHeight + iy) * g.inputWidth + max(first, 0)) * channels
         convertToUnsigned(input + start, count: insideColumns * channels, to: destination + leftColumns * channels)
         (destination + (leftColumns + insideColumns) * channels)
-            .update(repeating: packed.paddingByte, count: (width - leftColumns - insideColumns) * channels)
+            .update(repeating: paddingByte, count: (width - leftColumns - insideColumns) * channels)
     }
 }
 

@@ -186,6 +186,8 @@ enum FastConvolution: Sendable {
     #if TINYSSD_AVX512
     /// CONV_2D on CPUs with AVX-512 VNNI.
     case vnni(PackedConvolutionVNNI)
+    /// The DEPTHWISE_CONV_2D layers `PackedDepthwiseConvolutionVNNI` takes, on the same CPUs.
+    case depthwiseVNNI(PackedDepthwiseConvolutionVNNI)
     #endif
 
     var scratchBytes: Int {
@@ -194,6 +196,7 @@ enum FastConvolution: Sendable {
         case .depthwise(let packed): return packed.scratchByteCount
         #if TINYSSD_AVX512
         case .vnni(let packed): return packed.scratchByteCount
+        case .depthwiseVNNI(let packed): return packed.scratchByteCount
         #endif
         }
     }
@@ -204,6 +207,8 @@ enum FastConvolution: Sendable {
         case .depthwise(let p): return .depthwise(p.absorbingPadding(height: height, width: width, top: top, left: left))
         #if TINYSSD_AVX512
         case .vnni(let p): return .vnni(p.absorbingPadding(height: height, width: width, top: top, left: left))
+        case .depthwiseVNNI(let p):
+            return .depthwiseVNNI(p.absorbingPadding(height: height, width: width, top: top, left: left))
         #endif
         }
     }
@@ -219,6 +224,8 @@ enum FastConvolution: Sendable {
         #if TINYSSD_AVX512
         case .vnni(let packed):
             convolutionInt8VNNI(packed, input: input, output: output, rows: rows, scratch: scratch)
+        case .depthwiseVNNI(let packed):
+            depthwiseConvolutionInt8VNNI(packed, input: input, output: output, rows: rows, scratch: scratch)
         #endif
         }
     }
@@ -231,6 +238,10 @@ enum FastConvolution: Sendable {
             convolutionPointwiseInt8Fast(packed, pixelCount: pixelCount, input: input, output: output, scratch: scratch)
         case .depthwise:
             preconditionFailure("a depthwise convolution is never pointwise")
+        #if TINYSSD_AVX512
+        case .depthwiseVNNI:
+            preconditionFailure("a depthwise convolution is never pointwise")
+        #endif
         #if TINYSSD_AVX512
         case .vnni(let packed):
             convolutionPointwiseInt8VNNI(packed, pixelCount: pixelCount, input: input, output: output, scratch: scratch)
@@ -258,6 +269,12 @@ private func fastConvolution(_ context: OperatorContext, kind: ConvolutionKind, 
             #endif
             return .regular(PackedConvolution(geometry, q, filter: weights, bias: biasData))
         case .depthwise(let multiplier):
+            #if TINYSSD_AVX512
+            if avx512VNNIAvailable, let packed = PackedDepthwiseConvolutionVNNI(geometry, depthMultiplier: multiplier, q,
+                                                                               filter: weights, bias: biasData) {
+                return .depthwiseVNNI(packed)
+            }
+            #endif
             return .depthwise(PackedDepthwiseConvolution(geometry, depthMultiplier: multiplier, q, filter: weights, bias: biasData))
         }
     }
