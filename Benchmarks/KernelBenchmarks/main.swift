@@ -144,7 +144,7 @@ func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, chann
     }
     let scratch = UnsafeMutableRawPointer.allocate(byteCount: packed.scratchByteCount, alignment: 64)
     let rows = 0..<layer.geometry.outputHeight
-    return Row(
+    var row = Row(
         name: name, work: layer.geometry.depthwiseMACs,
         reference: {
             layer.withRequantization { q in
@@ -153,6 +153,17 @@ func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, chann
             }
         },
         fast: { depthwiseConvolutionInt8Fast(packed, input: layer.input, output: &layer.output, rows: rows, scratch: scratch) })
+    #if TINYSSD_AVX512
+    if avx512VNNIAvailable, let vnni = layer.withRequantization({ q in
+        PackedDepthwiseConvolutionVNNI(layer.geometry, depthMultiplier: 1, q, filter: layer.filter, bias: layer.bias)
+    }) {
+        let vnniScratch = UnsafeMutableRawPointer.allocate(byteCount: vnni.scratchByteCount, alignment: 64)
+        row.vnni = {
+            depthwiseConvolutionInt8VNNI(vnni, input: layer.input, output: &layer.output, rows: rows, scratch: vnniScratch)
+        }
+    }
+    #endif
+    return row
 }
 
 /// The input QUANTIZE (uint8 -> int8) row.
