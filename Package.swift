@@ -2,9 +2,20 @@
 import Foundation
 import PackageDescription
 
-/// The fast kernels run 2-3.7x faster with AVX2 (measured with kernel-bench), so release builds
-/// on x86-64 hosts target x86-64-v3 (Haswell, Zen and later); TINYSSD_PORTABLE=1 builds for any
-/// x86-64 instead. Detection (target matching) and Training use the same setting for their float loops.
+/// The fast kernels run 2-3.7x faster with AVX2 (measured with kernel-bench), so builds on x86-64
+/// hosts target x86-64-v3 (Haswell, Zen and later) and compile the kernels' AVX2 intrinsics paths
+/// (TINYSSD_AVX2; debug builds too, so `swift test` checks the code that ships); TINYSSD_PORTABLE=1
+/// builds the portable Swift paths for any x86-64 instead.
+let kernelSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    if ProcessInfo.processInfo.environment["TINYSSD_PORTABLE"] != "1" {
+        return [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .define("TINYSSD_AVX2")]
+    }
+    #endif
+    return []
+}()
+
+/// Detection (target matching) and Training target x86-64-v3 too, for their float loops, in release builds.
 let vectorSettings: [SwiftSetting] = {
     #if arch(x86_64)
     if ProcessInfo.processInfo.environment["TINYSSD_PORTABLE"] != "1" {
@@ -13,6 +24,21 @@ let vectorSettings: [SwiftSetting] = {
     #endif
     return []
 }()
+
+/// On the same hosts, CONV_2D also gets kernels for AVX-512 with VNNI (vpdpbusd: 64 int8
+/// multiply-adds per instruction), in their own module built for x86-64-v4; the runtime uses them
+/// only when the CPU reports those features (`avx512VNNIAvailable`), so the binary still runs on
+/// AVX2-only x86-64-v3 machines. Targets that call them get the TINYSSD_AVX512 condition.
+let avx512Enabled: Bool = {
+    #if arch(x86_64)
+    return ProcessInfo.processInfo.environment["TINYSSD_PORTABLE"] != "1"
+    #else
+    return false
+    #endif
+}()
+let avx512KernelSettings: [SwiftSetting] = avx512Enabled
+    ? [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-Xcc", "-mavx512vnni"]), .define("TINYSSD_AVX512")] : []
+let avx512Callers: [SwiftSetting] = avx512Enabled ? [.define("TINYSSD_AVX512")] : []
 
 let package = Package(
     name: "TinySSD",
@@ -35,9 +61,14 @@ let package = Package(
         // The .tflite FlatBuffers schema subset: bounds-checked reader, pure data.
         .target(name: "TFLiteFormat"),
         // Compute kernels over unsafe pointers; must also build with Embedded Swift.
-        .target(name: "Int8Kernels", swiftSettings: vectorSettings, linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "Int8Kernels", exclude: ["AVX512"], swiftSettings: kernelSettings,
+                linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        // The AVX-512 VNNI convolution kernels (x86-64-v4); empty in portable builds.
+        .target(name: "Int8KernelsAVX512", dependencies: ["Int8Kernels"], path: "Sources/Int8Kernels/AVX512",
+                swiftSettings: avx512KernelSettings),
         // Model -> execution plan -> invoke.
-        .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels"]),
+        .target(name: "Runtime", dependencies: ["TFLiteFormat", "Int8Kernels", "Int8KernelsAVX512"],
+                swiftSettings: avx512Callers),
         // Detection types, SSD output decoding, non-maximum suppression, and `Detector`, which
         // runs a model on an image end to end (hence its use of Runtime and ImageIO).
         .target(name: "Detection", dependencies: ["Runtime", "ImageIO"], swiftSettings: vectorSettings),
@@ -54,7 +85,8 @@ let package = Package(
         .target(name: "Training", dependencies: ["Detection", "Evaluation", "ImageIO", "TFLiteFormat", "COpenBLAS"],
                 swiftSettings: vectorSettings),
         // Reference against fast kernels on the model's layer shapes: swift run -c release kernel-bench
-        .executableTarget(name: "kernel-bench", dependencies: ["Int8Kernels"], path: "Benchmarks/KernelBenchmarks"),
+        .executableTarget(name: "kernel-bench", dependencies: ["Int8Kernels", "Int8KernelsAVX512"],
+                          path: "Benchmarks/KernelBenchmarks", swiftSettings: avx512Callers),
         // Target assignment and the SSD loss per image at each input size: swift run -c release targets-bench
         .executableTarget(name: "targets-bench", dependencies: ["Detection", "Training"], path: "Benchmarks/TargetBenchmarks",
                           swiftSettings: vectorSettings),
@@ -69,7 +101,8 @@ let package = Package(
         // Shared by the test targets: fixture locations, deterministic data, a model builder.
         .target(name: "TestSupport", dependencies: ["TFLiteFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
-        .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "TestSupport"]),
+        .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "Int8KernelsAVX512", "TestSupport"],
+                    swiftSettings: kernelSettings + avx512Callers),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "ImageIO", "Runtime", "TFLiteFormat", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
                     exclude: ["Resources"]),

@@ -2,6 +2,9 @@
 // GMAC/s (values per second for QUANTIZE and ADD).
 // Run: swift run -c release kernel-bench [--quick] [text a layer name must contain]
 import Int8Kernels
+#if TINYSSD_AVX512
+import Int8KernelsAVX512
+#endif
 
 /// xorshift64*: repeatable benchmark data without Foundation.
 struct Generator {
@@ -61,6 +64,8 @@ struct Row {
     var work: Int
     var reference: () -> Void
     var fast: () -> Void
+    /// The AVX-512 VNNI kernel, where there is one and the CPU runs it.
+    var vnni: (() -> Void)? = nil
 }
 
 /// Random data and requantization parameters for one layer shape.
@@ -108,7 +113,7 @@ func convolutionRow(_ generator: inout Generator, _ name: String, size: Int, cha
     }
     let scratch = UnsafeMutableRawPointer.allocate(byteCount: packed.scratchByteCount, alignment: 64)
     let rows = 0..<layer.geometry.outputHeight
-    return Row(
+    var row = Row(
         name: name, work: layer.geometry.convolutionMACs,
         reference: {
             layer.withRequantization { q in
@@ -117,6 +122,16 @@ func convolutionRow(_ generator: inout Generator, _ name: String, size: Int, cha
             }
         },
         fast: { convolutionInt8Fast(packed, input: layer.input, output: &layer.output, rows: rows, scratch: scratch) })
+    #if TINYSSD_AVX512
+    if avx512VNNIAvailable {
+        let vnni = layer.withRequantization { q in
+            PackedConvolutionVNNI(layer.geometry, q, filter: layer.filter, bias: layer.bias)
+        }
+        let vnniScratch = UnsafeMutableRawPointer.allocate(byteCount: vnni.scratchByteCount, alignment: 64)
+        row.vnni = { convolutionInt8VNNI(vnni, input: layer.input, output: &layer.output, rows: rows, scratch: vnniScratch) }
+    }
+    #endif
+    return row
 }
 
 /// A 3x3 DEPTHWISE_CONV_2D row with depth multiplier 1.
@@ -129,7 +144,7 @@ func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, chann
     }
     let scratch = UnsafeMutableRawPointer.allocate(byteCount: packed.scratchByteCount, alignment: 64)
     let rows = 0..<layer.geometry.outputHeight
-    return Row(
+    var row = Row(
         name: name, work: layer.geometry.depthwiseMACs,
         reference: {
             layer.withRequantization { q in
@@ -138,6 +153,17 @@ func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, chann
             }
         },
         fast: { depthwiseConvolutionInt8Fast(packed, input: layer.input, output: &layer.output, rows: rows, scratch: scratch) })
+    #if TINYSSD_AVX512
+    if avx512VNNIAvailable, let vnni = layer.withRequantization({ q in
+        PackedDepthwiseConvolutionVNNI(layer.geometry, depthMultiplier: 1, q, filter: layer.filter, bias: layer.bias)
+    }) {
+        let vnniScratch = UnsafeMutableRawPointer.allocate(byteCount: vnni.scratchByteCount, alignment: 64)
+        row.vnni = {
+            depthwiseConvolutionInt8VNNI(vnni, input: layer.input, output: &layer.output, rows: rows, scratch: vnniScratch)
+        }
+    }
+    #endif
+    return row
 }
 
 /// The input QUANTIZE (uint8 -> int8) row.
@@ -201,11 +227,12 @@ var rows: [Row] = [
 ]
 
 let budget = quick ? 0.05 : 0.3
-print("| layer | MACs or values | reference G/s | fast G/s | speedup |")
-print("|---|---:|---:|---:|---:|")
+print("| layer | MACs or values | reference G/s | fast G/s | speedup | AVX-512 VNNI G/s |")
+print("|---|---:|---:|---:|---:|---:|")
 for row in rows where filter.map({ row.name.contains($0) }) ?? true {
     let reference = secondsPerCall(budget: budget, row.reference)
     let fast = secondsPerCall(budget: budget, row.fast)
     let work = Double(row.work)
-    print("| \(row.name) | \(row.work) | \(pad(format(work / reference / 1e9, 2), 6)) | \(pad(format(work / fast / 1e9, 2), 6)) | \(pad(format(reference / fast, 1), 5))x |")
+    let vnni = row.vnni.map { pad(format(work / secondsPerCall(budget: budget, $0) / 1e9, 2), 6) } ?? "-"
+    print("| \(row.name) | \(row.work) | \(pad(format(work / reference / 1e9, 2), 6)) | \(pad(format(work / fast / 1e9, 2), 6)) | \(pad(format(reference / fast, 1), 5))x | \(vnni) |")
 }

@@ -1,3 +1,7 @@
+#if TINYSSD_AVX2
+import _Builtin_intrinsics.intel
+#endif
+
 /// Fast int8 DEPTHWISE_CONV_2D, bit for bit `depthwiseConvolutionInt8Reference` for the geometry
 /// and parameters `packed` was built from: any filter size, stride, dilation and padding,
 /// vectorized over channels (16, then 8 at a time, two taps per vpmaddwd) when the depth
@@ -25,6 +29,9 @@ public func depthwiseConvolutionInt8Fast(_ packed: PackedDepthwiseConvolution, i
     let lastLeft = g.inputWidth - 1 + g.padLeft - (g.filterWidth - 1) * g.dilationWidth
     let endInside = max(firstInside, min(g.outputWidth, lastLeft < 0 ? 0 : lastLeft / g.strideWidth + 1))
     let pixelStep = g.strideWidth * g.inputChannels
+    #if TINYSSD_AVX2
+    let units = InteriorUnits(packed, interiorPixels: endInside - firstInside)
+    #endif
     packed.weights.withUnsafeBufferPointer { weights in
         packed.groups.withUnsafeBufferPointer { groups in
             packed.repeatedWeights.withUnsafeBufferPointer { repeatedWeights in
@@ -47,6 +54,21 @@ public func depthwiseConvolutionInt8Fast(_ packed: PackedDepthwiseConvolution, i
                         }
                         var x = 0
                         while x < g.outputWidth {
+                            #if TINYSSD_AVX2
+                            if x == firstInside && units.count > 0 {
+                                let taps = NineTaps(rowTaps, offset: x * pixelStep)
+                                let out = output + (row * g.outputWidth + x) * g.outputChannels
+                                if units.repeated {
+                                    kernel.units3x3(taps, units, weights: repeatedWeights.baseAddress!, vectorsPerPair: 2,
+                                                    groups: repeatedGroups.baseAddress!, to: out)
+                                } else {
+                                    kernel.units3x3(taps, units, weights: weights.baseAddress!,
+                                                    vectorsPerPair: packed.vectorsPerPair, groups: groups.baseAddress!, to: out)
+                                }
+                                x += units.pixels
+                                continue
+                            }
+                            #endif
                             let out = output + (row * g.outputWidth + x) * g.outputChannels
                             let inside = x >= firstInside && x < endInside && packed.depthMultiplier == 1
                             let interior = TapInputs(pointers: rowTaps, offset: x * pixelStep)
@@ -85,6 +107,133 @@ public func depthwiseConvolutionInt8Fast(_ packed: PackedDepthwiseConvolution, i
         }
     }
 }
+
+#if TINYSSD_AVX2
+/// How a row's interior columns of a 3x3 depthwise convolution with multiplier 1 split into units
+/// of 16 output bytes (16 channels of a pixel, or `pixelsPerVector` pixels), computed two at a time.
+struct InteriorUnits {
+    /// Units per row (0 when the layer does not qualify), and the pixels they cover.
+    var count = 0
+    var pixels = 0
+    /// Units per pixel, and the input bytes from one unit pixel to the next.
+    var blocksPerPixel = 1
+    var pixelStep = 16
+    var repeated = false
+
+    init(_ packed: PackedDepthwiseConvolution, interiorPixels: Int) {
+        let g = packed.geometry
+        guard packed.depthMultiplier == 1, g.filterHeight == 3, g.filterWidth == 3, interiorPixels > 0 else { return }
+        if packed.pixelsPerVector > 1 {
+            repeated = true
+            count = interiorPixels / packed.pixelsPerVector
+            pixels = count * packed.pixelsPerVector
+        } else if g.outputChannels % 16 == 0 {
+            blocksPerPixel = g.outputChannels / 16
+            pixelStep = g.strideWidth * g.inputChannels
+            count = interiorPixels * blocksPerPixel
+            pixels = interiorPixels
+        }
+    }
+}
+
+/// The nine input pointers of a 3x3 filter for one pixel.
+struct NineTaps {
+    var t0, t1, t2, t3, t4, t5, t6, t7, t8: UnsafePointer<Int8>
+
+    @_transparent
+    init(_ pointers: UnsafePointer<UnsafePointer<Int8>>, offset: Int) {
+        t0 = pointers[0] + offset
+        t1 = pointers[1] + offset
+        t2 = pointers[2] + offset
+        t3 = pointers[3] + offset
+        t4 = pointers[4] + offset
+        t5 = pointers[5] + offset
+        t6 = pointers[6] + offset
+        t7 = pointers[7] + offset
+        t8 = pointers[8] + offset
+    }
+}
+
+extension DepthwiseKernel {
+    /// A row's interior units: all 3x3 taps inside the input (or on rows of zero points), so every
+    /// unit reads at a fixed offset from the first's.
+    @inline(__always)
+    func units3x3(_ taps: NineTaps, _ units: InteriorUnits, weights: UnsafePointer<SIMD16<Int16>>, vectorsPerPair: Int,
+                  groups: UnsafePointer<ChannelGroup>, to output: UnsafeMutablePointer<Int8>) {
+        if packed.hasGeneralRequantization {
+            unitLoop(taps, units, weights: weights, vectorsPerPair: vectorsPerPair, groups: groups, to: output,
+                     mode: AnyShifts.self)
+        } else {
+            unitLoop(taps, units, weights: weights, vectorsPerPair: vectorsPerPair, groups: groups, to: output,
+                     mode: RightShiftsOnly.self)
+        }
+    }
+
+    @inline(__always)
+    private func unitLoop<Mode: RequantizationMode>(
+        _ taps: NineTaps, _ units: InteriorUnits, weights: UnsafePointer<SIMD16<Int16>>, vectorsPerPair: Int,
+        groups: UnsafePointer<ChannelGroup>, to output: UnsafeMutablePointer<Int8>, mode: Mode.Type
+    ) {
+        let vectors = OutputVectors(clamp)
+        var block = 0
+        var pixelOffset = 0
+        var unit = 0
+        while unit &+ 2 <= units.count {
+            let first = unitWords(taps, offset: pixelOffset &+ 16 &* block, weights: weights + 2 &* block,
+                                  vectorsPerPair: vectorsPerPair, groups: groups + 2 &* block, vectors, mode: Mode.self)
+            block &+= 1
+            if block == units.blocksPerPixel {
+                block = 0
+                pixelOffset &+= units.pixelStep
+            }
+            let second = unitWords(taps, offset: pixelOffset &+ 16 &* block, weights: weights + 2 &* block,
+                                   vectorsPerPair: vectorsPerPair, groups: groups + 2 &* block, vectors, mode: Mode.self)
+            block &+= 1
+            if block == units.blocksPerPixel {
+                block = 0
+                pixelOffset &+= units.pixelStep
+            }
+            storeVector(packWordPairToInt8(first, second, vectors), to: output + 16 &* unit)
+            unit &+= 2
+        }
+        if unit < units.count {
+            let words = unitWords(taps, offset: pixelOffset &+ 16 &* block, weights: weights + 2 &* block,
+                                  vectorsPerPair: vectorsPerPair, groups: groups + 2 &* block, vectors, mode: Mode.self)
+            storeVector(packWordsToInt8(words, vectors), to: output + 16 &* unit)
+        }
+    }
+
+    /// One unit's 16 requantized lanes as int16 in output order, zero point added; the ninth tap
+    /// pairs with itself against a zero weight.
+    @inline(__always)
+    private func unitWords<Mode: RequantizationMode>(
+        _ taps: NineTaps, offset: Int, weights w: UnsafePointer<SIMD16<Int16>>, vectorsPerPair: Int,
+        groups: UnsafePointer<ChannelGroup>, _ vectors: OutputVectors, mode: Mode.Type
+    ) -> __m256i {
+        @_transparent
+        func products(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, _ pair: Int) -> (__m256i, __m256i) {
+            let x = widenedInputs(a + offset), y = widenedInputs(b + offset)
+            let weights = w + pair &* vectorsPerPair
+            return (_mm256_madd_epi16(_mm256_unpacklo_epi16(x, y), unsafeBitCast(weights[0], to: __m256i.self)),
+                    _mm256_madd_epi16(_mm256_unpackhi_epi16(x, y), unsafeBitCast(weights[1], to: __m256i.self)))
+        }
+        let p0 = products(taps.t0, taps.t1, 0)
+        let p1 = products(taps.t2, taps.t3, 1)
+        let p2 = products(taps.t4, taps.t5, 2)
+        let p3 = products(taps.t6, taps.t7, 3)
+        let p4 = products(taps.t8, taps.t8, 4)
+        // Summed as a tree to shorten the dependency chain; int32 addition wraps like the reference's.
+        let low = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(p0.0, p1.0), _mm256_add_epi32(p2.0, p3.0)),
+                                   _mm256_add_epi32(p4.0, unsafeBitCast(groups[0].bias, to: __m256i.self)))
+        let high = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(p0.1, p1.1), _mm256_add_epi32(p2.1, p3.1)),
+                                    _mm256_add_epi32(p4.1, unsafeBitCast(groups[1].bias, to: __m256i.self)))
+        let general = Mode.general
+        let low32 = requantizeVectors(unsafeBitCast(low, to: SIMD8<Int32>.self), groups[0].vectors, general: general)
+        let high32 = requantizeVectors(unsafeBitCast(high, to: SIMD8<Int32>.self), groups[1].vectors, general: general)
+        return _mm256_adds_epi16(_mm256_packs_epi32(low32, high32), vectors.zeroPoint)
+    }
+}
+#endif
 
 /// Where the taps of one output pixel read: tap `t` reads channel `c` at `pointers[t] + offset + c`.
 struct TapInputs {
@@ -132,6 +281,14 @@ struct DepthwiseKernel {
     @inline(__always)
     func block16(_ taps: TapInputs, channel: Int, weights: UnsafePointer<SIMD16<Int16>>, vectorsPerPair: Int,
                  groups: UnsafePointer<ChannelGroup>, to output: UnsafeMutablePointer<Int8>) {
+        #if TINYSSD_AVX2
+        let words = packed.hasGeneralRequantization
+            ? block16Words(taps, channel: channel, weights: weights, vectorsPerPair: vectorsPerPair, groups: groups,
+                           mode: AnyShifts.self)
+            : block16Words(taps, channel: channel, weights: weights, vectorsPerPair: vectorsPerPair, groups: groups,
+                           mode: RightShiftsOnly.self)
+        storeVector(packWordsToInt8(words, OutputVectors(clamp)), to: output)
+        #else
         var low = groups[0].bias
         var high = groups[1].bias
         let last = packed.taps - 1
@@ -149,7 +306,41 @@ struct DepthwiseKernel {
         if packed.taps == 9 { accumulate(pairs: 5) } else { accumulate(pairs: packed.tapPairs) }
         storeRequantized(low, groups[0].lanes, clamp, to: output, count: 8)
         storeRequantized(high, groups[1].lanes, clamp, to: output + 8, count: 8)
+        #endif
     }
+
+    #if TINYSSD_AVX2
+    /// The 16 requantized lanes of `block16` as int16 in channel order, zero point added: each tap
+    /// pair's inputs widened (vpmovsxbw) and interleaved within 128-bit halves (vpunpcklwd,
+    /// vpunpckhwd), which is the lane order the packed weights and groups use.
+    @inline(__always)
+    func block16Words<Mode: RequantizationMode>(_ taps: TapInputs, channel: Int, weights: UnsafePointer<SIMD16<Int16>>,
+                                                vectorsPerPair: Int, groups: UnsafePointer<ChannelGroup>,
+                                                mode: Mode.Type) -> __m256i {
+        var low = unsafeBitCast(groups[0].bias, to: __m256i.self)
+        var high = unsafeBitCast(groups[1].bias, to: __m256i.self)
+        let last = packed.taps &- 1
+        let offset = taps.offset &+ channel
+        @inline(__always)
+        func accumulate(pairs: Int) {
+            var w = weights
+            for pair in 0..<pairs {
+                let a = widenedInputs(taps.pointers[2 &* pair] + offset)
+                let b = widenedInputs(taps.pointers[min(2 &* pair &+ 1, last)] + offset)
+                low = _mm256_add_epi32(low, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b),
+                                                              unsafeBitCast(w[0], to: __m256i.self)))
+                high = _mm256_add_epi32(high, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b),
+                                                                unsafeBitCast(w[1], to: __m256i.self)))
+                w += vectorsPerPair
+            }
+        }
+        if packed.taps == 9 { accumulate(pairs: 5) } else { accumulate(pairs: packed.tapPairs) }
+        let general = Mode.general
+        let low32 = requantizeVectors(unsafeBitCast(low, to: SIMD8<Int32>.self), groups[0].vectors, general: general)
+        let high32 = requantizeVectors(unsafeBitCast(high, to: SIMD8<Int32>.self), groups[1].vectors, general: general)
+        return _mm256_adds_epi16(_mm256_packs_epi32(low32, high32), _mm256_set1_epi16(Int16(truncatingIfNeeded: clamp.zeroPoint)))
+    }
+    #endif
 
     /// `count` (1...8) channels; loads lane by lane when fewer than 8 remain.
     @inline(__always)

@@ -29,6 +29,8 @@ public struct PackedConvolution: Sendable {
     let weights: [SIMD16<Int16>]
     /// Folded bias and requantization lanes of every 8 output channels.
     let groups: [ChannelGroup]
+    /// Some channel has a left shift or no right shift (see `RequantizationVectors.isGeneral`).
+    let hasGeneralRequantization: Bool
     let inputZeroPoint: Int16
     let outputZeroPoint: Int32
     let activationMin: Int32
@@ -51,6 +53,9 @@ public struct PackedConvolution: Sendable {
         return g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
             && g.padTop == 0 && g.padLeft == 0 && g.inputHeight == g.outputHeight && g.inputWidth == g.outputWidth
     }
+
+    /// Output zero point and activation range.
+    var clamp: OutputClamp { OutputClamp(zeroPoint: outputZeroPoint, low: activationMin, high: activationMax) }
 
     /// Pixels a pointwise convolution widens at a time: a row's worth, in whole blocks of 4.
     var pointwiseChunk: Int { (max(geometry.outputWidth, 4) + 3) / 4 * 4 }
@@ -116,16 +121,24 @@ public struct PackedConvolution: Sendable {
                 }
                 folded[lane] = (bias?[channel] ?? 0) &+ q.inputOffset &* sum
             }
-            groups.append(ChannelGroup(
-                bias: folded, lanes: RequantizationLanes(multipliers: q.multipliers, shifts: q.shifts, first: first, count: count)))
+            groups.append(ChannelGroup(bias: folded, multipliers: q.multipliers, shifts: q.shifts, first: first, count: count))
         }
         self.weights = weights
         self.groups = groups
+        hasGeneralRequantization = groups.contains { $0.vectors.isGeneral }
     }
 }
 
-/// The folded bias and requantization constants of 8 output channels.
+/// The folded bias and requantization constants of 8 output channels, in the layouts of the
+/// portable and the AVX2 requantization.
 struct ChannelGroup: Sendable {
     var bias: SIMD8<Int32>
     var lanes: RequantizationLanes
+    var vectors: RequantizationVectors
+
+    init(bias: SIMD8<Int32>, multipliers: UnsafePointer<Int32>, shifts: UnsafePointer<Int32>, first: Int, count: Int) {
+        self.bias = bias
+        lanes = RequantizationLanes(multipliers: multipliers, shifts: shifts, first: first, count: count)
+        vectors = RequantizationVectors(multipliers: multipliers, shifts: shifts, first: first, count: count)
+    }
 }

@@ -17,6 +17,8 @@ public struct PackedDepthwiseConvolution: Sendable {
     let weights: [SIMD16<Int16>]
     /// Folded bias and requantization lanes of every 8 output channels.
     let groups: [ChannelGroup]
+    /// Some channel has a left shift or no right shift (see `RequantizationVectors.isGeneral`).
+    let hasGeneralRequantization: Bool
     /// Adjacent output pixels one 16-lane vector covers: `16 / channels` when the channel count
     /// divides 16 at stride 1 with multiplier 1 (the pixels' inputs are then adjacent too), else 1.
     let pixelsPerVector: Int
@@ -64,52 +66,70 @@ public struct PackedDepthwiseConvolution: Sendable {
         activationMax = q.activationMax
         let taps = g.filterHeight * g.filterWidth
         let tapPairs = (taps + 1) / 2
+        var folded = [Int32](repeating: 0, count: channels)
+        for channel in 0..<channels {
+            var sum: Int32 = 0
+            for tap in 0..<taps { sum = sum &+ Int32(filter[tap * channels + channel]) }
+            folded[channel] = (bias?[channel] ?? 0) &+ q.inputOffset &* sum
+        }
+
+        /// The paired weights (one vector per tap pair) and the group of 8 lanes holding `lanes`'
+        /// channels (nil: an unused lane).
+        func group(_ lanes: [Int?]) -> (weights: [SIMD16<Int16>], group: ChannelGroup) {
+            var weights = [SIMD16<Int16>](repeating: SIMD16(), count: tapPairs)
+            var bias = SIMD8<Int32>()
+            let used = lanes.compactMap { $0 }
+            for (lane, channel) in lanes.enumerated() {
+                guard let channel else { continue }
+                for tap in 0..<taps { weights[tap / 2][2 * lane + tap % 2] = Int16(filter[tap * channels + channel]) }
+                bias[lane] = folded[channel]
+            }
+            let multipliers = used.map { q.multipliers[$0] }
+            let shifts = used.map { q.shifts[$0] }
+            return (weights, ChannelGroup(bias: bias, multipliers: multipliers, shifts: shifts, first: 0, count: used.count))
+        }
+
+        // Whole blocks of 16 channels with multiplier 1 take the AVX2 lane order; the rest stay in order.
+        let wholeBlocks = depthMultiplier == 1 ? channels / 16 : 0
         var weights = [SIMD16<Int16>](repeating: SIMD16(), count: tapPairs * vectorsPerPair)
         var groups: [ChannelGroup] = []
-        groups.reserveCapacity((channels + 7) / 8)
-        for first in stride(from: 0, to: channels, by: 8) {
-            let count = min(8, channels - first)
-            var folded = SIMD8<Int32>()
-            for lane in 0..<count {
-                let channel = first + lane
-                var sum: Int32 = 0
-                for tap in 0..<taps {
-                    let weight = filter[tap * channels + channel]
-                    weights[(tap / 2) * vectorsPerPair + first / 8][2 * lane + tap % 2] = Int16(weight)
-                    sum = sum &+ Int32(weight)
-                }
-                folded[lane] = (bias?[channel] ?? 0) &+ q.inputOffset &* sum
+        for index in 0..<(channels + 7) / 8 {
+            let lanes: [Int?] = (0..<8).map { lane in
+                let channel = index / 2 < wholeBlocks ? 16 * (index / 2) + Self.blockLaneChannel(8 * (index % 2) + lane)
+                    : 8 * index + lane
+                return channel < channels ? channel : nil
             }
-            groups.append(ChannelGroup(
-                bias: folded, lanes: RequantizationLanes(multipliers: q.multipliers, shifts: q.shifts, first: first, count: count)))
+            let (pairWeights, channelGroup) = group(lanes)
+            for pair in 0..<tapPairs { weights[pair * vectorsPerPair + index] = pairWeights[pair] }
+            groups.append(channelGroup)
         }
         self.weights = weights
         self.groups = groups
+        hasGeneralRequantization = groups.contains { $0.vectors.isGeneral }
 
         let repeats = depthMultiplier == 1 && g.strideWidth == 1 && channels < 16 && 16 % channels == 0
         pixelsPerVector = repeats ? 16 / channels : 1
         var repeatedWeights = [SIMD16<Int16>](repeating: SIMD16(), count: repeats ? tapPairs * 2 : 0)
         var repeatedGroups: [ChannelGroup] = []
         if repeats {
-            for pair in 0..<tapPairs {
-                for lane in 0..<16 {
-                    for j in 0..<2 {
-                        repeatedWeights[pair * 2 + lane / 8][2 * (lane % 8) + j] =
-                            weights[pair * vectorsPerPair][2 * (lane % channels) + j]
-                    }
-                }
-            }
             for half in 0..<2 {
-                var group = groups[0]
-                for lane in 0..<8 {
-                    let sourceLane = (8 * half + lane) % channels
-                    group.bias[lane] = groups[0].bias[sourceLane]
-                    group.lanes.copyLane(lane, from: groups[0].lanes, lane: sourceLane)
-                }
-                repeatedGroups.append(group)
+                let (pairWeights, channelGroup) = group((0..<8).map { Self.blockLaneChannel(8 * half + $0) % channels })
+                for pair in 0..<tapPairs { repeatedWeights[pair * 2 + half] = pairWeights[pair] }
+                repeatedGroups.append(channelGroup)
             }
         }
         self.repeatedWeights = repeatedWeights
         self.repeatedGroups = repeatedGroups
+    }
+
+    /// Which of 16 adjacent input bytes lane `lane` of a block's two 8-lane groups reads. The AVX2
+    /// kernel pairs taps with in-lane unpacks, which give groups of channels 0-3 and 8-11, and
+    /// 4-7 and 12-15; its saturating pack restores the order. The portable kernel keeps it.
+    static func blockLaneChannel(_ lane: Int) -> Int {
+        #if TINYSSD_AVX2
+        return (lane & 3) | ((lane & 4) << 1) | ((lane & 8) >> 1)
+        #else
+        return lane
+        #endif
     }
 }

@@ -74,3 +74,26 @@ public func spatialMeanInt8(
         }
     }
 }
+
+/// `meanInt8` over the middle `spatial` positions of `[batches, spatial, channels]`, bit for bit
+/// (MEAN over height and width without kept dimensions): the int32 sums run over contiguous
+/// channel rows instead of visiting each element's output offset. `sums` holds `channels` slots.
+public func meanInt8Spatial(
+    batches: Int, spatial: Int, channels: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32,
+    shift: Int32, input: UnsafePointer<Int8>, sums: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>
+) {
+    let correction = inputZeroPoint &* Int32(truncatingIfNeeded: spatial)
+    for b in 0..<batches {
+        sums.update(repeating: 0, count: channels)
+        var row = input + b &* spatial &* channels
+        for _ in 0..<spatial {
+            for c in 0..<channels { sums[c] = sums[c] &+ Int32(row[c]) }
+            row += channels
+        }
+        let out = output + b &* channels
+        for c in 0..<channels {
+            let value = multiplyByQuantizedMultiplier(sums[c] &- correction, multiplier, shift) &+ outputZeroPoint
+            out[c] = Int8(truncatingIfNeeded: min(max(value, -128), 127))
+        }
+    }
+}

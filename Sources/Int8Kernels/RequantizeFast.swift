@@ -71,3 +71,39 @@ private func requantizeVectors<Input: FixedWidthInteger & SIMDScalar, Output: Fi
         i += 1
     }
 }
+
+/// The byte `c` for which QUANTIZE between 8-bit types with these parameters maps every input
+/// byte `b` to `b &+ c` in both of its roundings (so any split into blocks gives the same bytes),
+/// or nil. The model's input QUANTIZE (uint8 zero point 127 to int8 zero point -1, same scale)
+/// is such a map: `b - 128`.
+public func requantizationByteOffset<Input: FixedWidthInteger, Output: FixedWidthInteger>(
+    from _: Input.Type, to _: Output.Type, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32
+) -> UInt8? {
+    guard Input.bitWidth == 8, Output.bitWidth == 8 else { return nil }
+    let low = Int32(Output.min), high = Int32(Output.max)
+    var offset: UInt8?
+    for byte in 0...255 {
+        // The per-value arithmetic of `requantize` in both roundings.
+        let x = Int32(Input(truncatingIfNeeded: byte)) &- inputZeroPoint
+        let tiesUp = min(max(multiplyByQuantizedMultiplierTiesUp(x, multiplier, shift) &+ outputZeroPoint, low), high)
+        let other = min(max(multiplyByQuantizedMultiplier(x, multiplier, shift) &+ outputZeroPoint, low), high)
+        let candidate = UInt8(truncatingIfNeeded: tiesUp) &- UInt8(byte)
+        guard tiesUp == other, offset == nil || offset == candidate else { return nil }
+        offset = candidate
+    }
+    return offset
+}
+
+/// `output[i] = input[i] &+ offset` for `count` bytes: QUANTIZE when `requantizationByteOffset` finds an offset.
+public func addByteOffset(count: Int, offset: UInt8, input: UnsafeRawPointer, output: UnsafeMutableRawPointer) {
+    let step = SIMD32<UInt8>(repeating: offset)
+    var i = 0
+    while i &+ 32 <= count {
+        storeVector(loadVector(input + i, as: SIMD32<UInt8>.self) &+ step, to: output + i)
+        i &+= 32
+    }
+    while i < count {
+        output.storeBytes(of: input.load(fromByteOffset: i, as: UInt8.self) &+ offset, toByteOffset: i, as: UInt8.self)
+        i &+= 1
+    }
+}

@@ -45,3 +45,28 @@ public func softmaxFloat(rows: Int, depth: Int, beta: Float, input: UnsafePointe
         for j in 0..<depth { y[j] /= sum }
     }
 }
+
+/// The outputs of `softmaxInt8` for rows of two values, indexed by `x0 - x1 + 255`: with the
+/// table indexed by the distance to the row maximum, a row's outputs depend only on that difference.
+public func fillSoftmaxPairTable(_ pairs: UnsafeMutablePointer<Int8>, table: UnsafePointer<Float>, outputScale: Float,
+                                 outputZeroPoint: Int32) {
+    for difference in -255...255 {
+        let row: SIMD2<Int8> = difference >= 0 ? [Int8(difference - 128), -128] : [-128, Int8(-difference - 128)]
+        withUnsafeBytes(of: row) { input in
+            softmaxInt8(rows: 1, depth: 2, table: table, outputScale: outputScale, outputZeroPoint: outputZeroPoint,
+                        input: input.bindMemory(to: Int8.self).baseAddress!, output: pairs + 2 * (difference + 255))
+        }
+    }
+}
+
+/// `softmaxInt8` over rows of two values, bit for bit, from the table `fillSoftmaxPairTable` fills.
+public func softmaxInt8Pairs(rows: Int, pairs: UnsafePointer<Int8>, input: UnsafePointer<Int8>,
+                             output: UnsafeMutablePointer<Int8>) {
+    let table = UnsafeRawPointer(pairs)
+    let destination = UnsafeMutableRawPointer(output)
+    for row in 0..<rows {
+        let index = Int(input[2 &* row]) &- Int(input[2 &* row &+ 1]) &+ 255
+        destination.storeBytes(of: table.loadUnaligned(fromByteOffset: 2 &* index, as: UInt16.self),
+                               toByteOffset: 2 &* row, as: UInt16.self)
+    }
+}

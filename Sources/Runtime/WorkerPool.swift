@@ -6,6 +6,8 @@ import Synchronization
 /// An inference has dozens of steps of tens of microseconds, so waking threads through the
 /// operating system for each would cost more than it saves: workers spin briefly for the next
 /// job and only then sleep, each on its own semaphore so no wake-up can go to the wrong worker.
+/// Threads claim parts as they come, so when the machine is busy and a worker has not started,
+/// the caller runs its part instead of waiting for it.
 final class WorkerPool: Sendable {
     /// Threads including the caller's.
     let threadCount: Int
@@ -16,7 +18,7 @@ final class WorkerPool: Sendable {
         shared = SharedState(workers: threadCount - 1)
         for (index, worker) in shared.workers.enumerated() {
             // The thread keeps the shared state, not the pool, so the pool can go away first.
-            let thread = Thread { [shared] in shared.work(part: index + 1, worker) }
+            let thread = Thread { [shared] in shared.work(worker) }
             thread.name = "tinyssd-worker-\(index + 1)"
             thread.start()
         }
@@ -26,8 +28,8 @@ final class WorkerPool: Sendable {
         shared.stop()
     }
 
-    /// Calls `body(part)` for every part in `0..<threadCount`, the caller doing part 0, and
-    /// returns when all have finished.
+    /// Calls `body(part)` once for every part in `0..<threadCount`, each on whichever thread
+    /// claims it first, and returns when all have finished.
     func run(_ body: @escaping @Sendable (Int) -> Void) {
         guard threadCount > 1 else { return body(0) }
         shared.run(body)
@@ -48,6 +50,8 @@ private final class SharedState: @unchecked Sendable {
 
     let workers: [Worker]
     private let generation = Atomic<Int>(0)
+    /// The next part to claim, and the parts of the job not finished yet.
+    private let nextPart = Atomic<Int>(0)
     private let pending = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -61,11 +65,24 @@ private final class SharedState: @unchecked Sendable {
     }
 
     func run(_ body: @escaping @Sendable (Int) -> Void) {
+        // The job and its count are in place before any part can be claimed.
         job = body
-        pending.store(workers.count, ordering: .sequentiallyConsistent)
+        pending.store(workers.count + 1, ordering: .sequentiallyConsistent)
+        nextPart.store(0, ordering: .sequentiallyConsistent)
         post()
-        body(0)
+        runParts(body)
         while pending.load(ordering: .sequentiallyConsistent) > 0 {}
+    }
+
+    /// Runs parts of the current job until none is left to claim. A part claimed is unfinished,
+    /// so the job (and `job`) cannot change before it has run.
+    private func runParts(_ body: (Int) -> Void) {
+        while true {
+            let part = nextPart.wrappingAdd(1, ordering: .sequentiallyConsistent).oldValue
+            guard part <= workers.count else { return }
+            body(part)
+            pending.subtract(1, ordering: .sequentiallyConsistent)
+        }
     }
 
     func stop() {
@@ -82,7 +99,7 @@ private final class SharedState: @unchecked Sendable {
         }
     }
 
-    func work(part: Int, _ worker: Worker) {
+    func work(_ worker: Worker) {
         var seen = 0
         while true {
             var spins = 0
@@ -103,8 +120,7 @@ private final class SharedState: @unchecked Sendable {
                 finished.signal()
                 return
             }
-            job?(part)
-            pending.subtract(1, ordering: .sequentiallyConsistent)
+            runParts { self.job?($0) }
         }
     }
 }

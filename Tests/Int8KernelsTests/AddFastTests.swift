@@ -1,4 +1,7 @@
 import Testing
+#if TINYSSD_AVX2
+import _Builtin_intrinsics.intel
+#endif
 import TestSupport
 @testable import Int8Kernels
 
@@ -7,7 +10,7 @@ import TestSupport
     @Test func matchesReference() {
         var random = DeterministicRandom(seed: 1212)
         for _ in 0..<300 {
-            let count = random.integer(in: 1...100)
+            let count = random.integer(in: 1...200)
             let a = random.int8s(count)
             let b = random.int8s(count)
             let low = random.below(3) == 0 ? Int32(random.integer(in: -128...0)) : -128
@@ -43,4 +46,31 @@ import TestSupport
             }
         }
     }
+
+    #if TINYSSD_AVX2
+    /// The AVX2 lanes, with the input prescale folded into the left shift.
+    @Test func vectorsMatchScalarRoundingAwayFromZero() {
+        var random = DeterministicRandom(seed: 1818)
+        let edges: [Int32] = [.min, .min + 1, -1 << 30, -3, -1, 0, 1, 3, 1 << 30, .max - 1, .max]
+        for _ in 0..<20_000 {
+            var values = SIMD8<Int32>()
+            for lane in 0..<8 {
+                values[lane] = random.below(6) == 0 ? random.element(of: edges)
+                    : Int32(truncatingIfNeeded: random.next()) >> Int32(random.below(31))
+            }
+            let multiplier = random.below(8) == 0 ? random.element(of: [0, 1 << 30, .max])
+                : Int32(1 << 30) + Int32(random.below(1 << 30))
+            let shift = Int32(random.integer(in: -31...3))
+            let prescale: Int32 = random.element(of: [0, 0, 20, 31, 32])
+            let lanes = TiesAwayVectors(multiplier: multiplier, shift: shift, prescale: prescale)
+            let result = unsafeBitCast(requantizeTiesAwayVectors(unsafeBitCast(values, to: __m256i.self), lanes),
+                                       to: SIMD8<Int32>.self)
+            for lane in 0..<8 {
+                let scaled = values[lane] &* (Int32(1) << prescale)
+                #expect(result[lane] == multiplyByQuantizedMultiplier(scaled, multiplier, shift),
+                        "x \(values[lane]) multiplier \(multiplier) shift \(shift) prescale \(prescale)")
+            }
+        }
+    }
+    #endif
 }

@@ -57,6 +57,14 @@ struct ConvolutionCase: CustomStringConvertible {
         activationMax = random.below(3) == 0 ? Int32(random.integer(in: Int(low)...127)) : 127
     }
 
+    /// The same case with only right shifts, as the reference models' layers have: the fast
+    /// kernels then take their shorter requantization (`RightShiftsOnly`).
+    func withRightShiftsOnly(_ random: inout DeterministicRandom) -> ConvolutionCase {
+        var c = self
+        c.shifts = shifts.map { _ in Int32(random.element(of: [-31, -20, -12, -10, -9, -8, -7, -6, -5, -2, -1])) }
+        return c
+    }
+
     func withRequantization<R>(_ body: (ChannelRequantization) -> R) -> R {
         multipliers.withUnsafeBufferPointer { m in
             shifts.withUnsafeBufferPointer { s in

@@ -1,6 +1,9 @@
 import Testing
 import TestSupport
 @testable import Int8Kernels
+#if TINYSSD_AVX512
+import Int8KernelsAVX512
+#endif
 
 /// `convolutionInt8Fast` against `convolutionInt8Reference`, byte for byte.
 @Suite struct ConvolutionFastTests {
@@ -27,12 +30,47 @@ import TestSupport
         return output
     }
 
+    /// The AVX-512 VNNI kernel's output over `rows` pieces, or nil where the CPU lacks VNNI.
+    static func vnniOutput(_ c: ConvolutionCase, rows: [Range<Int>]) -> [Int8]? {
+        #if TINYSSD_AVX512
+        guard avx512VNNIAvailable else { return nil }
+        let packed = c.withRequantization { q in
+            c.filter.withUnsafeBufferPointer { filter in
+                withOptionalPointer(c.bias) { PackedConvolutionVNNI(c.geometry, q, filter: filter.baseAddress!, bias: $0) }
+            }
+        }
+        var output = [Int8](repeating: 0, count: c.outputCount)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: packed.scratchByteCount, alignment: scratchAlignment)
+        defer { scratch.deallocate() }
+        scratch.initializeMemory(as: UInt8.self, repeating: 0xA5, count: packed.scratchByteCount)
+        c.input.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                for range in rows {
+                    convolutionInt8VNNI(packed, input: input.baseAddress!, output: output.baseAddress!, rows: range,
+                                        scratch: scratch)
+                }
+            }
+        }
+        return output
+        #else
+        return nil
+        #endif
+    }
+
+    /// Checks the case as given (mostly mixed shifts) and with right shifts only, with the AVX2
+    /// (or portable) kernel and, where the CPU has it, the AVX-512 VNNI kernel.
     static func check(_ c: ConvolutionCase, _ random: inout DeterministicRandom) {
-        let expected = c.referenceOutput()
-        let whole = fastOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight])
-        #expect(whole == expected, "\(c)")
-        let split = c.randomRowSplit(&random)
-        #expect(fastOutput(c, rows: split) == expected, "\(c) rows \(split)")
+        for c in [c, c.withRightShiftsOnly(&random)] {
+            let expected = c.referenceOutput()
+            let whole = fastOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight])
+            #expect(whole == expected, "\(c)")
+            let split = c.randomRowSplit(&random)
+            #expect(fastOutput(c, rows: split) == expected, "\(c) rows \(split)")
+            if let vnni = vnniOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight]) {
+                #expect(vnni == expected, "VNNI \(c)")
+                #expect(vnniOutput(c, rows: split) == expected, "VNNI \(c) rows \(split)")
+            }
+        }
     }
 
     @Test func pointwiseMatchesReference() {

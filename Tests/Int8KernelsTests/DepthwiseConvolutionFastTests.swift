@@ -1,6 +1,9 @@
 import Testing
 import TestSupport
 @testable import Int8Kernels
+#if TINYSSD_AVX512
+import Int8KernelsAVX512
+#endif
 
 /// `depthwiseConvolutionInt8Fast` against `depthwiseConvolutionInt8Reference`, byte for byte.
 @Suite struct DepthwiseConvolutionFastTests {
@@ -29,11 +32,56 @@ import TestSupport
         return output
     }
 
-    static func check(_ c: ConvolutionCase, _ random: inout DeterministicRandom) {
-        let expected = c.referenceOutput()
-        #expect(fastOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight]) == expected, "\(c)")
-        let split = c.randomRowSplit(&random)
-        #expect(fastOutput(c, rows: split) == expected, "\(c) rows \(split)")
+    /// The AVX-512 VNNI kernel's output over `rows` pieces, or nil where the CPU lacks VNNI or the
+    /// kernel does not take the layer.
+    static func vnniOutput(_ c: ConvolutionCase, rows: [Range<Int>]) -> [Int8]? {
+        #if TINYSSD_AVX512
+        guard avx512VNNIAvailable else { return nil }
+        let packed = c.withRequantization { q in
+            c.filter.withUnsafeBufferPointer { filter in
+                withOptionalPointer(c.bias) {
+                    PackedDepthwiseConvolutionVNNI(c.geometry, depthMultiplier: c.depthMultiplier, q,
+                                                   filter: filter.baseAddress!, bias: $0)
+                }
+            }
+        }
+        guard let packed else { return nil }
+        var output = [Int8](repeating: 0, count: c.outputCount)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: packed.scratchByteCount, alignment: scratchAlignment)
+        defer { scratch.deallocate() }
+        scratch.initializeMemory(as: UInt8.self, repeating: 0xA5, count: packed.scratchByteCount)
+        c.input.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                for range in rows {
+                    depthwiseConvolutionInt8VNNI(packed, input: input.baseAddress!, output: output.baseAddress!,
+                                                 rows: range, scratch: scratch)
+                }
+            }
+        }
+        return output
+        #else
+        return nil
+        #endif
+    }
+
+    /// Checks the case as given (mostly mixed shifts) and with right shifts only, with the AVX2
+    /// (or portable) kernel and, where the CPU has it and the layer qualifies, the VNNI kernel.
+    /// Returns whether the VNNI kernel ran.
+    @discardableResult
+    static func check(_ c: ConvolutionCase, _ random: inout DeterministicRandom) -> Bool {
+        var ranVNNI = false
+        for c in [c, c.withRightShiftsOnly(&random)] {
+            let expected = c.referenceOutput()
+            #expect(fastOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight]) == expected, "\(c)")
+            let split = c.randomRowSplit(&random)
+            #expect(fastOutput(c, rows: split) == expected, "\(c) rows \(split)")
+            if let vnni = vnniOutput(c, rows: [0..<c.geometry.batches * c.geometry.outputHeight]) {
+                ranVNNI = true
+                #expect(vnni == expected, "VNNI \(c)")
+                #expect(vnniOutput(c, rows: split) == expected, "VNNI \(c) rows \(split)")
+            }
+        }
+        return ranVNNI
     }
 
     static func randomCase(_ random: inout DeterministicRandom, multiplier: Int) -> ConvolutionCase {
@@ -78,6 +126,24 @@ import TestSupport
         }
     }
 
+    /// 3x3 filters over whole blocks of 16 channels: rows split into units of 16 outputs taken in
+    /// pairs (odd and even counts), at both strides, with and without padding and dilation.
+    @Test func wholeChannelBlocks3x3MatchReference() {
+        var random = DeterministicRandom(seed: 1515)
+        for _ in 0..<80 {
+            let channels = random.element(of: [16, 32, 48, 64])
+            let c = ConvolutionCase(
+                &random, batches: random.integer(in: 1...2), inputHeight: random.integer(in: 1...6),
+                inputWidth: random.integer(in: 1...13), inputChannels: channels, outputChannels: channels,
+                filterHeight: 3, filterWidth: 3, stride: (random.integer(in: 1...2), random.integer(in: 1...2)),
+                dilation: random.below(5) == 0 ? (random.integer(in: 1...2), 2) : (1, 1),
+                padding: (random.integer(in: 0...2), random.integer(in: 0...2), random.integer(in: 0...2),
+                          random.integer(in: 0...2)),
+                depthMultiplier: 1)
+            Self.check(c, &random)
+        }
+    }
+
     /// The model's layers at reduced size: 3x3 stride 1 with SAME padding, and stride 2 VALID
     /// after an explicit PAD.
     @Test func modelShapesMatchReference() {
@@ -89,6 +155,31 @@ import TestSupport
                                     padding: (padding, padding, padding, padding), depthMultiplier: 1)
             Self.check(c, &random)
         }
+    }
+
+    /// The layers the VNNI kernel takes: 3x3 over whole blocks of 32 channels at any stride, and
+    /// 1-16 channels at stride 1 (partial last blocks), with padding on every side and dilation;
+    /// rows wide enough to take several chunks (a chunk converts at most 768 bytes of a row).
+    @Test func vnniLayersMatchReference() {
+        var random = DeterministicRandom(seed: 1616)
+        var ran = 0
+        for _ in 0..<120 {
+            let channels = random.element(of: [1, 2, 4, 8, 16, 32, 64, 96])
+            let strideWidth = channels >= 32 ? random.integer(in: 1...2) : 1
+            let c = ConvolutionCase(
+                &random, batches: random.integer(in: 1...2), inputHeight: random.integer(in: 1...7),
+                inputWidth: random.integer(in: 1...(random.below(3) == 0 ? 4 * 768 / channels : 19)),
+                inputChannels: channels, outputChannels: channels,
+                filterHeight: 3, filterWidth: 3, stride: (random.integer(in: 1...2), strideWidth),
+                dilation: random.below(5) == 0 ? (random.integer(in: 1...2), random.integer(in: 1...2)) : (1, 1),
+                padding: (random.integer(in: 0...2), random.integer(in: 0...2), random.integer(in: 0...2),
+                          random.integer(in: 0...2)),
+                depthMultiplier: 1)
+            if Self.check(c, &random) { ran += 1 }
+        }
+        #if TINYSSD_AVX512
+        if avx512VNNIAvailable { #expect(ran == 120) }
+        #endif
     }
 
     @Test func extremeValuesMatchReference() {

@@ -92,10 +92,12 @@ struct ConcatenationStep: KernelStep {
     }
 
     func run(_ memory: TensorMemory) {
-        let pointers = inputs.map { UnsafeRawPointer(memory[$0]) }
-        pointers.withUnsafeBufferPointer { sources in
+        // On the stack: a heap array here would be allocated on every run.
+        withUnsafeTemporaryAllocation(of: UnsafeRawPointer.self, capacity: inputs.count) { sources in
+            for (i, tensor) in inputs.enumerated() { sources.initializeElement(at: i, to: UnsafeRawPointer(memory[tensor])) }
             chunkBytes.withUnsafeBufferPointer { chunks in
-                concatenate(outerCount: outerCount, inputs: sources, chunkBytes: chunks, output: memory[output])
+                concatenateFast(outerCount: outerCount, inputs: UnsafeBufferPointer(sources), chunkBytes: chunks,
+                                output: memory[output])
             }
         }
     }

@@ -1,4 +1,7 @@
 import Int8Kernels
+#if TINYSSD_AVX512
+import Int8KernelsAVX512
+#endif
 import TFLiteFormat
 
 /// Output size and leading padding of one spatial dimension (TFLite's ComputePaddingHeightWidth).
@@ -165,9 +168,7 @@ private func prepareAnyConvolution(
     let fast = fastConvolution(context, kind: kind, geometry: g, arithmetic: arithmetic, filter: filter.index, bias: bias)
     let step: any KernelStep
     if isPointwise {
-        var packed: PackedConvolution?
-        if case .regular(let p)? = fast { packed = p }
-        step = PointwiseConvolutionStep(geometry: g, arithmetic: arithmetic, packed: packed, input: input.index,
+        step = PointwiseConvolutionStep(geometry: g, arithmetic: arithmetic, fast: fast, input: input.index,
                                         filter: filter.index, bias: bias, output: output.index)
     } else {
         step = ConvolutionStep(kind: kind, geometry: g, arithmetic: arithmetic, fast: fast, input: input.index,
@@ -182,11 +183,21 @@ private func prepareAnyConvolution(
 enum FastConvolution: Sendable {
     case regular(PackedConvolution)
     case depthwise(PackedDepthwiseConvolution)
+    #if TINYSSD_AVX512
+    /// CONV_2D on CPUs with AVX-512 VNNI.
+    case vnni(PackedConvolutionVNNI)
+    /// The DEPTHWISE_CONV_2D layers `PackedDepthwiseConvolutionVNNI` takes, on the same CPUs.
+    case depthwiseVNNI(PackedDepthwiseConvolutionVNNI)
+    #endif
 
     var scratchBytes: Int {
         switch self {
         case .regular(let packed): return packed.scratchByteCount
         case .depthwise(let packed): return packed.scratchByteCount
+        #if TINYSSD_AVX512
+        case .vnni(let packed): return packed.scratchByteCount
+        case .depthwiseVNNI(let packed): return packed.scratchByteCount
+        #endif
         }
     }
 
@@ -194,6 +205,47 @@ enum FastConvolution: Sendable {
         switch self {
         case .regular(let p): return .regular(p.absorbingPadding(height: height, width: width, top: top, left: left))
         case .depthwise(let p): return .depthwise(p.absorbingPadding(height: height, width: width, top: top, left: left))
+        #if TINYSSD_AVX512
+        case .vnni(let p): return .vnni(p.absorbingPadding(height: height, width: width, top: top, left: left))
+        case .depthwiseVNNI(let p):
+            return .depthwiseVNNI(p.absorbingPadding(height: height, width: width, top: top, left: left))
+        #endif
+        }
+    }
+
+    /// Runs output rows `rows` of a (depthwise) convolution.
+    func run(input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>, rows: Range<Int>,
+             scratch: UnsafeMutableRawPointer) {
+        switch self {
+        case .regular(let packed):
+            convolutionInt8Fast(packed, input: input, output: output, rows: rows, scratch: scratch)
+        case .depthwise(let packed):
+            depthwiseConvolutionInt8Fast(packed, input: input, output: output, rows: rows, scratch: scratch)
+        #if TINYSSD_AVX512
+        case .vnni(let packed):
+            convolutionInt8VNNI(packed, input: input, output: output, rows: rows, scratch: scratch)
+        case .depthwiseVNNI(let packed):
+            depthwiseConvolutionInt8VNNI(packed, input: input, output: output, rows: rows, scratch: scratch)
+        #endif
+        }
+    }
+
+    /// Runs `pixelCount` pixels of a pointwise CONV_2D (`input` and `output` at the first).
+    func runPointwise(pixelCount: Int, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
+                      scratch: UnsafeMutableRawPointer) {
+        switch self {
+        case .regular(let packed):
+            convolutionPointwiseInt8Fast(packed, pixelCount: pixelCount, input: input, output: output, scratch: scratch)
+        case .depthwise:
+            preconditionFailure("a depthwise convolution is never pointwise")
+        #if TINYSSD_AVX512
+        case .depthwiseVNNI:
+            preconditionFailure("a depthwise convolution is never pointwise")
+        #endif
+        #if TINYSSD_AVX512
+        case .vnni(let packed):
+            convolutionPointwiseInt8VNNI(packed, pixelCount: pixelCount, input: input, output: output, scratch: scratch)
+        #endif
         }
     }
 }
@@ -212,8 +264,17 @@ private func fastConvolution(_ context: OperatorContext, kind: ConvolutionKind, 
     return quantization.withKernelParameters { q in
         switch kind {
         case .regular:
+            #if TINYSSD_AVX512
+            if avx512VNNIAvailable { return .vnni(PackedConvolutionVNNI(geometry, q, filter: weights, bias: biasData)) }
+            #endif
             return .regular(PackedConvolution(geometry, q, filter: weights, bias: biasData))
         case .depthwise(let multiplier):
+            #if TINYSSD_AVX512
+            if avx512VNNIAvailable, let packed = PackedDepthwiseConvolutionVNNI(geometry, depthMultiplier: multiplier, q,
+                                                                               filter: weights, bias: biasData) {
+                return .depthwiseVNNI(packed)
+            }
+            #endif
             return .depthwise(PackedDepthwiseConvolution(geometry, depthMultiplier: multiplier, q, filter: weights, bias: biasData))
         }
     }
@@ -285,13 +346,9 @@ struct ConvolutionStep: PaddingAbsorbingStep, RowPartitionedStep {
 
     func run(_ memory: TensorMemory, rows: Range<Int>) {
         switch fast {
-        case .regular(let packed)?:
+        case let fast?:
             // The planner gives every step its scratch; a fast kernel always declares some.
-            convolutionInt8Fast(packed, input: memory.int8(input), output: memory.int8(output), rows: rows,
-                                scratch: memory.scratch!)
-        case .depthwise(let packed)?:
-            depthwiseConvolutionInt8Fast(packed, input: memory.int8(input), output: memory.int8(output), rows: rows,
-                                         scratch: memory.scratch!)
+            fast.run(input: memory.int8(input), output: memory.int8(output), rows: rows, scratch: memory.scratch!)
         case nil:
             guard geometry.batches == 1 else {
                 return runConvolution(kind, geometry, arithmetic, input: memory[input], filter: memory[filter],
@@ -329,7 +386,7 @@ struct ConvolutionStep: PaddingAbsorbingStep, RowPartitionedStep {
 struct PointwiseConvolutionStep: PixelwiseStep {
     let geometry: ConvolutionGeometry
     let arithmetic: ConvolutionArithmetic
-    let packed: PackedConvolution?
+    let fast: FastConvolution?
     let input: Int, filter: Int, bias: Int?, output: Int
 
     var inputTensor: Int { input }
@@ -337,12 +394,12 @@ struct PointwiseConvolutionStep: PixelwiseStep {
     var unitCount: Int { geometry.batches * geometry.outputHeight * geometry.outputWidth }
     var inputUnitBytes: Int { geometry.inputChannels * arithmetic.elementSize }
     var outputUnitBytes: Int { geometry.outputChannels * arithmetic.elementSize }
-    var scratchBytes: Int { packed?.scratchByteCount ?? 0 }
+    var scratchBytes: Int { fast?.scratchBytes ?? 0 }
 
     func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
-        if let packed {
-            convolutionPointwiseInt8Fast(packed, pixelCount: units.count, input: input.assumingMemoryBound(to: Int8.self),
-                                         output: output.assumingMemoryBound(to: Int8.self), scratch: memory.scratch!)
+        if let fast {
+            fast.runPointwise(pixelCount: units.count, input: input.assumingMemoryBound(to: Int8.self),
+                              output: output.assumingMemoryBound(to: Int8.self), scratch: memory.scratch!)
             return
         }
         // A row of `units.count` pixels is the same computation as any part of the image.

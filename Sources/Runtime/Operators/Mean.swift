@@ -50,7 +50,8 @@ func prepareMean(_ context: OperatorContext) throws(RuntimeError) -> PreparedOpe
     let multiplier = Int32(truncatingIfNeeded: (Int64(base.multiplier) << Int64(max(shift, 0))) / Int64(reducedCount))
     let step = MeanInt8Step(inputShape: input.shape, outputStrides: outputStrides, outputCount: outputCount,
                             reducedCount: reducedCount, inputZeroPoint: inputQ.zeroPoint, outputZeroPoint: outputQ.zeroPoint,
-                            multiplier: multiplier, shift: base.shift - Int32(shift), input: input.index, output: output.index)
+                            multiplier: multiplier, shift: base.shift - Int32(shift),
+                            spatial: rank == 4 && Set(axes) == [1, 2], input: input.index, output: output.index)
     return PreparedOperator(outputShapes: [outputShape], step: step)
 }
 
@@ -67,12 +68,20 @@ struct MeanInt8Step: KernelStep {
     let inputShape: [Int], outputStrides: [Int]
     let outputCount: Int, reducedCount: Int
     let inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32
+    /// NHWC reduced over height and width: sums over contiguous rows of channels.
+    let spatial: Bool
     let input: Int, output: Int
 
     /// The int32 sums live in the arena's scratch area.
     var scratchBytes: Int { outputCount * 4 }
 
     func run(_ memory: TensorMemory) {
+        if spatial {
+            return meanInt8Spatial(batches: inputShape[0], spatial: inputShape[1] * inputShape[2], channels: inputShape[3],
+                                   inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint, multiplier: multiplier,
+                                   shift: shift, input: memory.int8(input),
+                                   sums: memory.scratch!.assumingMemoryBound(to: Int32.self), output: memory.int8(output))
+        }
         inputShape.withUnsafeBufferPointer { dims in
             outputStrides.withUnsafeBufferPointer { strides in
                 meanInt8(inputDims: dims, outputStrides: strides, outputCount: outputCount, reducedCount: reducedCount,

@@ -48,8 +48,8 @@ struct PadStep: KernelStep {
                 outputShape.withUnsafeBufferPointer { outputDims in
                     value.withUnsafeBytes { value in
                         // `value` holds at least one element's bytes.
-                        pad(elementSize: elementSize, inputDims: inputDims, padBefore: before, outputDims: outputDims,
-                            value: value.baseAddress!, input: memory[input], output: memory[output])
+                        padFast(elementSize: elementSize, inputDims: inputDims, padBefore: before, outputDims: outputDims,
+                                value: value.baseAddress!, input: memory[input], output: memory[output])
                     }
                 }
             }

@@ -31,9 +31,24 @@ func prepareQuantize(_ context: OperatorContext) throws(RuntimeError) -> Prepare
         throw context.error("input zero point \(inputQ.zeroPoint) is out of range for \(input.type)")
     }
     let m = QuantizedMultiplier(Double(inputQ.scale) / Double(outputQ.scale))
+    let offset: UInt8?
+    switch (input.type, output.type) {
+    case (.uint8, .int8):
+        offset = requantizationByteOffset(from: UInt8.self, to: Int8.self, inputZeroPoint: inputQ.zeroPoint,
+                                          outputZeroPoint: outputQ.zeroPoint, multiplier: m.multiplier, shift: m.shift)
+    case (.int8, .uint8):
+        offset = requantizationByteOffset(from: Int8.self, to: UInt8.self, inputZeroPoint: inputQ.zeroPoint,
+                                          outputZeroPoint: outputQ.zeroPoint, multiplier: m.multiplier, shift: m.shift)
+    case (.uint8, _):
+        offset = requantizationByteOffset(from: UInt8.self, to: UInt8.self, inputZeroPoint: inputQ.zeroPoint,
+                                          outputZeroPoint: outputQ.zeroPoint, multiplier: m.multiplier, shift: m.shift)
+    default:
+        offset = requantizationByteOffset(from: Int8.self, to: Int8.self, inputZeroPoint: inputQ.zeroPoint,
+                                          outputZeroPoint: outputQ.zeroPoint, multiplier: m.multiplier, shift: m.shift)
+    }
     let step = RequantizeStep(count: count, inputZeroPoint: inputQ.zeroPoint, outputZeroPoint: outputQ.zeroPoint,
-                              multiplier: m.multiplier, shift: m.shift, inputType: input.type, outputType: output.type,
-                              input: input.index, output: output.index)
+                              multiplier: m.multiplier, shift: m.shift, byteOffset: offset, inputType: input.type,
+                              outputType: output.type, input: input.index, output: output.index)
     return PreparedOperator(outputShapes: [input.shape], step: step)
 }
 
@@ -55,6 +70,8 @@ func prepareDequantize(_ context: OperatorContext) throws(RuntimeError) -> Prepa
 struct RequantizeStep: PixelwiseStep {
     let count: Int
     let inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32
+    /// Set when every byte maps to itself plus this offset, whatever its rounding.
+    let byteOffset: UInt8?
     let inputType: TensorType, outputType: TensorType
     let input: Int, output: Int
 
@@ -65,6 +82,9 @@ struct RequantizeStep: PixelwiseStep {
     var outputUnitBytes: Int { 1 }
 
     func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
+        if let byteOffset {
+            return addByteOffset(count: units.count, offset: byteOffset, input: input, output: output)
+        }
         // The rounding of a value depends on whether it falls in the tensor's leading blocks of 16.
         let tiesUp = min(max(count / 16 * 16 - units.lowerBound, 0), units.count)
         let n = units.count

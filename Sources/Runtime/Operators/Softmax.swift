@@ -31,7 +31,17 @@ func prepareSoftmax(_ context: OperatorContext) throws(RuntimeError) -> Prepared
     }
     var table = [Float](repeating: 0, count: 256)
     table.withUnsafeMutableBufferPointer { fillSoftmaxTable($0.baseAddress!, inputScale: inputQ.scale, beta: beta) }
-    let step = SoftmaxInt8Step(rows: rows, depth: depth, table: table, outputScale: outputQ.scale,
+    var pairs: [Int8] = []
+    if depth == 2 {
+        pairs = [Int8](repeating: 0, count: 2 * 511)
+        table.withUnsafeBufferPointer { table in
+            pairs.withUnsafeMutableBufferPointer {
+                fillSoftmaxPairTable($0.baseAddress!, table: table.baseAddress!, outputScale: outputQ.scale,
+                                     outputZeroPoint: outputQ.zeroPoint)
+            }
+        }
+    }
+    let step = SoftmaxInt8Step(rows: rows, depth: depth, table: table, pairs: pairs, outputScale: outputQ.scale,
                                outputZeroPoint: outputQ.zeroPoint, input: input.index, output: output.index)
     return PreparedOperator(outputShapes: [input.shape], step: step)
 }
@@ -39,6 +49,8 @@ func prepareSoftmax(_ context: OperatorContext) throws(RuntimeError) -> Prepared
 struct SoftmaxInt8Step: PixelwiseStep {
     let rows: Int, depth: Int
     let table: [Float]
+    /// For rows of two values: both outputs for each difference of the inputs (empty otherwise).
+    let pairs: [Int8]
     let outputScale: Float, outputZeroPoint: Int32
     let input: Int, output: Int
 
@@ -49,6 +61,12 @@ struct SoftmaxInt8Step: PixelwiseStep {
     var outputUnitBytes: Int { depth }
 
     func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
+        if !pairs.isEmpty {
+            return pairs.withUnsafeBufferPointer { pairs in
+                softmaxInt8Pairs(rows: units.count, pairs: pairs.baseAddress!, input: input.assumingMemoryBound(to: Int8.self),
+                                 output: output.assumingMemoryBound(to: Int8.self))
+            }
+        }
         table.withUnsafeBufferPointer { table in
             softmaxInt8(rows: units.count, depth: depth, table: table.baseAddress!, outputScale: outputScale,
                         outputZeroPoint: outputZeroPoint, input: input.assumingMemoryBound(to: Int8.self),
