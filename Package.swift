@@ -55,6 +55,8 @@ let package = Package(
                 swiftSettings: vectorSettings),
         // Reference against fast kernels on the model's layer shapes: swift run -c release kernel-bench
         .executableTarget(name: "kernel-bench", dependencies: ["Int8Kernels"], path: "Benchmarks/KernelBenchmarks"),
+        // Float training throughput of the SSD network on random data: swift run -c release training-bench --help
+        .executableTarget(name: "training-bench", dependencies: ["Training", "Detection"], path: "Benchmarks/TrainingBenchmarks"),
         .executableTarget(
             name: "tinyssd",
             dependencies: [
