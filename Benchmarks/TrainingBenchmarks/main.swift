@@ -13,6 +13,7 @@ struct Options {
     var alpha = 0.25
     var classes = 1
     var modes = ["inference", "train"]
+    var profile = false
 
     init(_ arguments: [String]) {
         var index = 1
@@ -29,10 +30,11 @@ struct Options {
             case "--alpha": alpha = Double(value()) ?? alpha
             case "--classes": classes = Int(value()) ?? classes
             case "--mode": modes = value().split(separator: ",").map(String.init)
+            case "--profile": profile = true
             default:
                 print("""
                 usage: training-bench [--size 192,224,256] [--batch 16] [--threads 2] [--steps 20]
-                                      [--alpha 0.25] [--classes 1] [--mode inference,train]
+                                      [--alpha 0.25] [--classes 1] [--mode inference,train] [--profile]
                 """)
                 exit(arguments[index] == "--help" ? 0 : 1)
             }
@@ -69,7 +71,32 @@ func peakResidentMiB() -> Double {
     return 0
 }
 
+/// User + system CPU seconds of the whole process so far: unlike wall time, it barely moves when
+/// other processes share the cores.
+func processorSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
+
+/// Worker 0's time per layer and step, slowest first, in milliseconds.
+func printProfile(_ times: [(layer: String, forward: Double, backward: Double)], steps: Int) {
+    let total = times.reduce(0) { $0 + $1.forward + $1.backward }
+    print("    layer (worker 0)            forward ms  backward ms")
+    for time in times.sorted(by: { $0.forward + $0.backward > $1.forward + $1.backward }).prefix(25) {
+        print("    \(time.layer.padding(toLength: 26, withPad: " ", startingAt: 0))"
+              + " \(format(1000 * time.forward / Double(steps), 2).leftPadded(10))"
+              + " \(format(1000 * time.backward / Double(steps), 2).leftPadded(12))")
+    }
+    print("    all layers: \(format(1000 * total / Double(steps), 2)) ms per step")
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
 
 let options = Options(CommandLine.arguments)
 let clock = ContinuousClock()
@@ -83,8 +110,11 @@ for size in options.sizes {
     print("size \(size) alpha \(options.alpha) batch \(options.batch) threads \(network.threads): "
           + "\(network.parameterTable.parameterCount) parameters, \(format(Double(network.allocatedBytes) / 1_048_576)) MiB planned")
     for mode in options.modes {
+        network.recordLayerTimes(false)
         var samples: [Double] = []
+        var processorStart = 0.0
         for step in 0..<(options.steps + 2) {
+            if step == 2 { processorStart = processorSeconds() }
             let elapsed = try clock.measure {
                 try images.withUnsafeBufferPointer { pixels in
                     if mode == "inference" {
@@ -103,11 +133,14 @@ for size in options.sizes {
                 }
             }
             if step >= 2 { samples.append(seconds(elapsed)) }
+            if step == 1 && options.profile { network.recordLayerTimes(true) }
         }
+        let processor = (processorSeconds() - processorStart) / Double(options.steps * options.batch)
         samples.sort()
         let median = samples[samples.count / 2], best = samples[0]
         print("  \(mode.padding(toLength: 9, withPad: " ", startingAt: 0)) median \(format(Double(options.batch) / median)) img/s"
-              + " (best \(format(Double(options.batch) / best))), \(format(1000 * median / Double(options.batch), 2)) ms/image")
+              + " (best \(format(Double(options.batch) / best))), \(format(1000 * median / Double(options.batch), 2)) ms/image, CPU \(format(1000 * processor, 2)) ms/image")
+        if options.profile { printProfile(network.layerTimes, steps: options.steps) }
     }
 }
 print("peak RSS \(format(peakResidentMiB())) MiB")

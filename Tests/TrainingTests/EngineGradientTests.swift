@@ -83,6 +83,20 @@ import Testing
         }
     }
 
+    /// Two heads sharing one patch matrix, and the stem's direct kernels with an input gradient.
+    @Test func sharedPatchesAndStem() {
+        Self.check(height: 5, width: 6, channels: 3, seed: 25) { builder in
+            let stem = builder.convolution(builder.input, name: "stem", normalizationName: "stem_bn",
+                                           shape: .same(inputHeight: 5, inputWidth: 6, inputChannels: 3, outputChannels: 8,
+                                                        kernelSize: 3, stride: 2),
+                                           bias: false, relu6: true, initializer: .glorotUniform)
+            return builder.convolutions(stem, shape: .same(inputHeight: stem.height, inputWidth: stem.width, inputChannels: 8,
+                                                           outputChannels: 0, kernelSize: 3, stride: 1),
+                                        branches: [("cls", "cls_bn", 6), ("box", "box_bn", 4)], bias: true, relu6: false,
+                                        initializer: .heNormal)
+        }
+    }
+
     @Test func padPoolUpsampleAndAdd() {
         Self.check(height: 3, width: 3, channels: 2, seed: 23) { builder in
             let upsampled = builder.upsample(builder.input, name: "up")

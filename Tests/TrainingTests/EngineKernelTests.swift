@@ -91,6 +91,32 @@ import Testing
         Self.expectClose(inputGradient, reference.input)
     }
 
+    static let stems: [ConvolutionShape] = [
+        .same(inputHeight: 9, inputWidth: 8, inputChannels: 3, outputChannels: 8, kernelSize: 3, stride: 2),
+        .same(inputHeight: 7, inputWidth: 5, inputChannels: 3, outputChannels: 16, kernelSize: 3, stride: 1),
+        ConvolutionShape(inputHeight: 6, inputWidth: 7, inputChannels: 3, outputChannels: 24, kernelSize: 3, stride: 2,
+                         padTop: 1, padLeft: 0, padBottom: 0, padRight: 1),
+        .same(inputHeight: 2, inputWidth: 1, inputChannels: 3, outputChannels: 8, kernelSize: 3, stride: 1),
+    ]
+
+    @Test(arguments: stems)
+    func stemMatchesReference(_ g: ConvolutionShape) {
+        #expect(StemKernels.applies(to: g))
+        var random = DeterministicRandom(seed: 34)
+        let images = 2
+        let input = random.floats(images * g.inputPixels * 3, in: -1...1)
+        let filter = random.floats(27 * g.outputChannels, in: -1...1)
+        let outputGradient = random.floats(images * g.outputPixels * g.outputChannels, in: -1...1)
+        var output = [Float](repeating: .nan, count: outputGradient.count)
+        StemKernels.forward(g, images: images, input: input, filter: filter, output: &output)
+        Self.expectClose(output, ConvolutionReference.forward(g, images: images, input: input, filter: filter))
+        var filterGradient = [Float](repeating: .nan, count: filter.count)
+        StemKernels.filterGradient(g, images: images, input: input, outputGradient: outputGradient,
+                                   filterGradient: &filterGradient)
+        Self.expectClose(filterGradient, ConvolutionReference.backward(g, images: images, input: input, filter: filter,
+                                                                       outputGradient: outputGradient).filter)
+    }
+
     @Test func arenaPlacementsNeverOverlapWhileLive() {
         var plan = ArenaPlanner()
         var random = DeterministicRandom(seed: 33)

@@ -22,6 +22,10 @@ final class DepthwiseBlock: NormalizedLayer {
     var inputs: [TensorSlot] { [input] }
     var outputs: [TensorSlot] { [output] }
     var internals: [TensorSlot] { [convolved] }
+    var normalizations: [BatchNormalization] {
+        get { [normalization] }
+        set { normalization = newValue[0] }
+    }
     var shape: ConvolutionShape { taps.shape }
 
     func scratchCount(images: Int) -> Int { 9 * shape.inputChannels }

@@ -37,20 +37,38 @@ final class GraphBuilder {
     /// Conv2D (k x k, no dilation) + BatchNormalization (+ ReLU6).
     func convolution(_ source: TensorSlot, name: String, normalizationName: String, shape: ConvolutionShape,
                      bias: Bool, relu6: Bool, initializer: KernelInitializer) -> TensorSlot {
-        let output = TensorSlot(name: normalizationName, height: shape.outputHeight, width: shape.outputWidth,
-                                channels: shape.outputChannels)
+        convolutions(source, shape: shape, branches: [(name, normalizationName, shape.outputChannels)], bias: bias,
+                     relu6: relu6, initializer: initializer)[0]
+    }
+
+    /// Several Conv2D + BatchNormalization (+ ReLU6) of the same input and geometry (`shape`'s
+    /// output channels are ignored), one per `(name, normalizationName, outputChannels)`.
+    func convolutions(_ source: TensorSlot, shape: ConvolutionShape, branches: [(String, String, Int)], bias: Bool,
+                      relu6: Bool, initializer: KernelInitializer) -> [TensorSlot] {
         let k = shape.kernelSize
-        let kernelOffset = kernel("\(name)/kernel", shape: [k, k, shape.inputChannels, shape.outputChannels],
-                                  initializer: initializer)
-        let norm = normalization(convolutionName: name, normalizationName: normalizationName,
-                                 channels: shape.outputChannels, bias: bias, relu6: relu6)
-        if k == 1 && shape.stride == 1 && shape.padTop + shape.padLeft + shape.padBottom + shape.padRight == 0 {
-            layers.append(PointwiseBlock(input: source, output: output, kernel: kernelOffset, normalization: norm))
-        } else {
-            layers.append(ConvolutionBlock(input: source, output: output, shape: shape, kernel: kernelOffset,
-                                           normalization: norm))
+        let planned = branches.map { name, normalizationName, channels -> ConvolutionBlock.Branch in
+            let branchShape = ConvolutionShape(
+                inputHeight: shape.inputHeight, inputWidth: shape.inputWidth, inputChannels: shape.inputChannels,
+                outputChannels: channels, kernelSize: k, stride: shape.stride, padTop: shape.padTop,
+                padLeft: shape.padLeft, padBottom: shape.padBottom, padRight: shape.padRight)
+            let output = TensorSlot(name: normalizationName, height: shape.outputHeight, width: shape.outputWidth,
+                                    channels: channels)
+            let kernelOffset = kernel("\(name)/kernel", shape: [k, k, shape.inputChannels, channels], initializer: initializer)
+            let norm = normalization(convolutionName: name, normalizationName: normalizationName, channels: channels,
+                                     bias: bias, relu6: relu6)
+            let convolved = TensorSlot(name: normalizationName + "/convolved", height: output.height, width: output.width,
+                                       channels: channels, needsGradient: false)
+            return ConvolutionBlock.Branch(shape: branchShape, output: output, convolved: convolved, kernel: kernelOffset,
+                                           normalization: norm)
         }
-        return output
+        let pointwise = k == 1 && shape.stride == 1 && shape.padTop + shape.padLeft + shape.padBottom + shape.padRight == 0
+        if pointwise && planned.count == 1 {
+            layers.append(PointwiseBlock(input: source, output: planned[0].output, kernel: planned[0].kernel,
+                                         normalization: planned[0].normalization))
+        } else {
+            layers.append(ConvolutionBlock(input: source, branches: planned))
+        }
+        return planned.map(\.output)
     }
 
     /// DepthwiseConv2D 3x3 + BatchNormalization + ReLU6.

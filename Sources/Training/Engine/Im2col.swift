@@ -16,14 +16,14 @@ enum Im2col {
                         let iy = oy * g.stride - g.padTop + ky
                         let segment = row + ky * k * C
                         guard iy >= 0 && iy < g.inputHeight && firstX < lastX else {
-                            segment.update(repeating: 0, count: k * C)
+                            zeroFloats(segment, k * C)
                             continue
                         }
-                        if firstX > 0 { segment.update(repeating: 0, count: firstX * C) }
+                        if firstX > 0 { zeroFloats(segment, firstX * C) }
                         // Taps inside the row are contiguous in NHWC: one copy.
-                        segment.advanced(by: firstX * C).update(
-                            from: image + (iy * g.inputWidth + ix0 + firstX) * C, count: (lastX - firstX) * C)
-                        if lastX < k { segment.advanced(by: lastX * C).update(repeating: 0, count: (k - lastX) * C) }
+                        copyFloats(image + (iy * g.inputWidth + ix0 + firstX) * C, segment + firstX * C,
+                                   (lastX - firstX) * C)
+                        if lastX < k { zeroFloats(segment + lastX * C, (k - lastX) * C) }
                     }
                 }
             }

@@ -58,7 +58,7 @@ struct WorkerContext {
     var parameterGradientBeta: Float { accumulatesParameterGradients ? 1 : 0 }
 }
 
-/// A layer ending in batch normalization: the engine gives it a place for its statistics.
+/// A layer ending in batch normalizations: the engine gives each a place for its statistics.
 protocol NormalizedLayer: Layer {
-    var normalization: BatchNormalization { get set }
+    var normalizations: [BatchNormalization] { get set }
 }

@@ -26,6 +26,8 @@ final class NetworkEngine {
     private var stepBackward = false
     /// The batch of the last training-mode forward pass, which backward differentiates.
     private(set) var trainingBatch: Int?
+    /// When set, worker 0 adds each layer's forward and backward time here (seconds, by layer index).
+    var layerTimes: (forward: [Double], backward: [Double])?
 
     /// What each worker owns.
     private struct WorkerArena {
@@ -55,9 +57,13 @@ final class NetworkEngine {
                 slot.valueOffset = valuePlan.allocate(capacity * slot.elementsPerImage)
             }
             if let normalized = layer as? NormalizedLayer {
-                normalized.normalization.statisticsOffset = statisticsCount
-                statisticsCount += BatchNormalization.statisticsCount(channels: normalized.normalization.channels)
-                channels = max(channels, normalized.normalization.channels)
+                var normalizations = normalized.normalizations
+                for index in normalizations.indices {
+                    normalizations[index].statisticsOffset = statisticsCount
+                    statisticsCount += BatchNormalization.statisticsCount(channels: normalizations[index].channels)
+                    channels = max(channels, normalizations[index].channels)
+                }
+                normalized.normalizations = normalizations
             }
             scratchCount = max(scratchCount, layer.scratchCount(images: capacity))
         }
@@ -75,9 +81,13 @@ final class NetworkEngine {
                         parameterGradients: worker == 0 ? nil : FloatBuffer(count: table.trainableCount))
         }
         team = WorkerTeam(workers: workers, reductionCapacity: reductionCapacity)
-        // Each worker calls BLAS from its own thread: nested BLAS threads would only fight them.
-        if workers > 1 { openblas_set_num_threads(1) }
+        blasThreads = workers > 1 ? 1 : max(threads, 1)
     }
+
+    /// OpenBLAS's own threads while this engine runs: with several workers each calls BLAS from
+    /// its own thread (nested BLAS threads would only fight them); a lone worker lends BLAS the
+    /// threads it was given. Set before every step, as another engine may have changed it.
+    private let blasThreads: Int
 
     /// Places each gradient in the gradient arena for the span of backward that needs it, and
     /// tells each layer which input gradients it writes first (the rest it adds to). Returns
@@ -127,6 +137,7 @@ final class NetworkEngine {
         stepBatch = batch
         stepTraining = training
         stepBackward = false
+        openblas_set_num_threads(Int32(blasThreads))
         team.run { [unowned self] worker in self.step(worker: worker) }
         stepImages = nil
         trainingBatch = training ? batch : nil
@@ -139,7 +150,12 @@ final class NetworkEngine {
         stepBatch = batch
         stepTraining = true
         stepBackward = true
+        openblas_set_num_threads(Int32(blasThreads))
         team.run { [unowned self] worker in self.step(worker: worker) }
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     private func step(worker: Int) {
@@ -157,16 +173,32 @@ final class NetworkEngine {
                 input.values(context).update(from: images + slice.lowerBound * input.elementsPerImage,
                                              count: slice.count * input.elementsPerImage)
             }
-            for layer in layers { layer.forward(context) }
+            guard worker == 0 && layerTimes != nil else {
+                for layer in layers { layer.forward(context) }
+                return
+            }
+            for (index, layer) in layers.enumerated() {
+                let start = ContinuousClock.now
+                layer.forward(context)
+                layerTimes?.forward[index] += seconds(ContinuousClock.now - start)
+            }
             return
         }
-        for layer in layers.reversed() { layer.backward(context) }
+        if worker == 0 && layerTimes != nil {
+            for index in layers.indices.reversed() {
+                let start = ContinuousClock.now
+                layers[index].backward(context)
+                layerTimes?.backward[index] += seconds(ContinuousClock.now - start)
+            }
+        } else {
+            for layer in layers.reversed() { layer.backward(context) }
+        }
         if let inputGradient {
             (inputGradient.base + slice.lowerBound * input.elementsPerImage)
                 .update(from: input.gradients(context), count: slice.count * input.elementsPerImage)
         }
         guard workers > 1 else { return }
-        team.barrier()
+        team.barrier(worker: worker)
         let range = WorkerTeam.slice(parameterGradients.count, part: worker, of: workers)
         let total = parameterGradients.base
         for other in arenas.dropFirst() {

@@ -21,6 +21,10 @@ final class PointwiseBlock: NormalizedLayer {
     var inputs: [TensorSlot] { [input] }
     var outputs: [TensorSlot] { [output] }
     var internals: [TensorSlot] { [convolved] }
+    var normalizations: [BatchNormalization] {
+        get { [normalization] }
+        set { normalization = newValue[0] }
+    }
 
     func forward(_ context: WorkerContext) {
         let rows = context.images * input.pixelsPerImage, cin = input.channels, cout = output.channels

@@ -39,3 +39,31 @@ func relu6Gradient(_ gradient: Float8, preActivation: Float8) -> Float8 {
 func relu6Gradient(_ gradient: Float, preActivation: Float) -> Float {
     preActivation > 0 && preActivation < 6 ? gradient : 0
 }
+
+/// `count` floats from `source` to `target` (not overlapping) without a library call: the
+/// patch copies are a few dozen floats each, where the call would cost more than the copy.
+@inline(__always)
+func copyFloats(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        store8(load8(source + i), target + i)
+        i += 8
+    }
+    while i < count {
+        target[i] = source[i]
+        i += 1
+    }
+}
+
+@inline(__always)
+func zeroFloats(_ target: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        store8(Float8(repeating: 0), target + i)
+        i += 8
+    }
+    while i < count {
+        target[i] = 0
+        i += 1
+    }
+}

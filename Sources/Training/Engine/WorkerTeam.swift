@@ -38,7 +38,7 @@ final class WorkerTeam: @unchecked Sendable {
     }
 
     /// Returns when every worker has called it (once per call site and step).
-    func barrier() { state.barrier() }
+    func barrier(worker: Int) { state.barrier(worker: worker) }
 
     /// Replaces each worker's `values[0..<count]` by the sum over all workers, added in worker
     /// order so every worker gets the same bits.
@@ -83,8 +83,15 @@ private final class TeamState: @unchecked Sendable {
     private let reductionSlots: DoubleBuffer
     private let reductionRounds: UnsafeMutablePointer<Int>
 
-    private static let spinsBeforeYielding = 2_000
-    private static let spinsBeforeNapping = 200_000
+    /// About ten microseconds: longer than a balanced barrier takes, shorter than a time slice.
+    /// Sleeping beyond it keeps the scheduler from charging spin time against our threads.
+    private static let spinsBeforeSleeping = 5_000
+
+    /// A worker's way to sleep, with its own semaphore so no wake-up goes astray.
+    final class Sleeper: Sendable {
+        let napping = Atomic<Bool>(false)
+        let wakeUp = DispatchSemaphore(value: 0)
+    }
 
     init(workers: Int, reductionCapacity: Int) {
         self.workers = workers
@@ -98,20 +105,39 @@ private final class TeamState: @unchecked Sendable {
 
     deinit { reductionRounds.deallocate() }
 
-    func start() {
-        pending.store(workers - 1, ordering: .sequentiallyConsistent)
-        generation.add(1, ordering: .sequentiallyConsistent)
-        for sleeper in sleepers.dropFirst() where sleeper.napping.exchange(false, ordering: .sequentiallyConsistent) {
+    /// Returns once `condition()` holds: spins a little, then sleeps until a `wakeSleepers` call.
+    /// Wakers change the state first and wake second, so a sleeper never misses its change.
+    private func wait(worker: Int, until condition: () -> Bool) {
+        var spins = 0
+        while !condition() {
+            spins += 1
+            guard spins > Self.spinsBeforeSleeping else { continue }
+            spins = 0
+            let sleeper = sleepers[worker]
+            sleeper.napping.store(true, ordering: .sequentiallyConsistent)
+            if !condition() {
+                sleeper.wakeUp.wait()
+            } else if !sleeper.napping.exchange(false, ordering: .sequentiallyConsistent) {
+                // A waker saw the nap and signals: take that signal now.
+                sleeper.wakeUp.wait()
+            }
+        }
+    }
+
+    private func wakeSleepers() {
+        for sleeper in sleepers where sleeper.napping.exchange(false, ordering: .sequentiallyConsistent) {
             sleeper.wakeUp.signal()
         }
     }
 
+    func start() {
+        pending.store(workers - 1, ordering: .sequentiallyConsistent)
+        generation.add(1, ordering: .sequentiallyConsistent)
+        wakeSleepers()
+    }
+
     func waitForWorkers() {
-        var spins = 0
-        while pending.load(ordering: .sequentiallyConsistent) > 0 {
-            spins += 1
-            if spins > Self.spinsBeforeYielding { sched_yield() }
-        }
+        wait(worker: 0) { pending.load(ordering: .sequentiallyConsistent) == 0 }
     }
 
     func stop() {
@@ -121,51 +147,28 @@ private final class TeamState: @unchecked Sendable {
     }
 
     func serve(worker: Int) {
-        let sleeper = sleepers[worker]
         var seen = 0
         while true {
-            var spins = 0
-            while generation.load(ordering: .sequentiallyConsistent) == seen {
-                spins += 1
-                if spins > Self.spinsBeforeYielding { sched_yield() }
-                guard spins > Self.spinsBeforeNapping else { continue }
-                spins = 0
-                sleeper.napping.store(true, ordering: .sequentiallyConsistent)
-                if generation.load(ordering: .sequentiallyConsistent) == seen {
-                    sleeper.wakeUp.wait()
-                } else if !sleeper.napping.exchange(false, ordering: .sequentiallyConsistent) {
-                    // The starter saw the nap and signals: take that signal now.
-                    sleeper.wakeUp.wait()
-                }
-            }
+            wait(worker: worker) { generation.load(ordering: .sequentiallyConsistent) != seen }
             seen = generation.load(ordering: .sequentiallyConsistent)
             if stopping.load(ordering: .sequentiallyConsistent) {
                 stopped.signal()
                 return
             }
             job?(worker)
-            pending.subtract(1, ordering: .sequentiallyConsistent)
+            if pending.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 { wakeSleepers() }
         }
     }
 
-    /// A worker's way to sleep between steps, with its own semaphore so no wake-up goes astray.
-    final class Sleeper: Sendable {
-        let napping = Atomic<Bool>(false)
-        let wakeUp = DispatchSemaphore(value: 0)
-    }
-
-    func barrier() {
+    func barrier(worker: Int) {
         let round = barrierGeneration.load(ordering: .sequentiallyConsistent)
         if barrierArrivals.add(1, ordering: .sequentiallyConsistent).newValue == workers {
             barrierArrivals.store(0, ordering: .sequentiallyConsistent)
             barrierGeneration.add(1, ordering: .sequentiallyConsistent)
+            wakeSleepers()
             return
         }
-        var spins = 0
-        while barrierGeneration.load(ordering: .sequentiallyConsistent) == round {
-            spins += 1
-            if spins > Self.spinsBeforeYielding { sched_yield() }
-        }
+        wait(worker: worker) { barrierGeneration.load(ordering: .sequentiallyConsistent) != round }
     }
 
     func exchange(_ values: UnsafeMutablePointer<Double>, count: Int, worker: Int) -> (base: UnsafePointer<Double>, stride: Int) {
@@ -174,7 +177,7 @@ private final class TeamState: @unchecked Sendable {
         reductionRounds[worker] += 1
         let slots = reductionSlots.base + round * workers * reductionCapacity
         (slots + worker * reductionCapacity).update(from: values, count: count)
-        barrier()
+        barrier(worker: worker)
         return (UnsafePointer(slots), reductionCapacity)
     }
 }

@@ -59,10 +59,14 @@ struct SSDGraph {
                 merged = builder.add(maps[index], upsampled, name: "fmap_\(index)_merged")
             }
             let kernelSize = sizes[index] == 1 && size != 192 ? 1 : 3
-            let cls = head(merged, name: "cls_pred_\(index)", channels: anchorsPerCell * classes, kernelSize: kernelSize)
-            let box = head(merged, name: "bbox_pred_\(index)", channels: anchorsPerCell * 4, kernelSize: kernelSize)
-            builder.copy(cls, to: classLogits, offset: anchorOffsets[index] * classes)
-            builder.copy(box, to: boxOffsets, offset: anchorOffsets[index] * 4)
+            let heads = builder.convolutions(
+                merged, shape: .same(inputHeight: merged.height, inputWidth: merged.width, inputChannels: merged.channels,
+                                     outputChannels: 0, kernelSize: kernelSize, stride: 1),
+                branches: [("cls_pred_\(index)", "cls_pred_\(index)_bn", anchorsPerCell * classes),
+                           ("bbox_pred_\(index)", "bbox_pred_\(index)_bn", anchorsPerCell * 4)],
+                bias: true, relu6: false, initializer: .heNormal)
+            builder.copy(heads[0], to: classLogits, offset: anchorOffsets[index] * classes)
+            builder.copy(heads[1], to: boxOffsets, offset: anchorOffsets[index] * 4)
         }
     }
 
@@ -94,13 +98,5 @@ struct SSDGraph {
             shape: .same(inputHeight: depthwise.height, inputWidth: depthwise.width, inputChannels: depthwise.channels,
                          outputChannels: Self.extraChannels, kernelSize: 1, stride: 1),
             bias: true, relu6: true, initializer: .heNormal)
-    }
-
-    private func head(_ source: TensorSlot, name: String, channels: Int, kernelSize: Int) -> TensorSlot {
-        builder.convolution(source, name: name, normalizationName: "\(name)_bn",
-                            shape: .same(inputHeight: source.height, inputWidth: source.width,
-                                         inputChannels: source.channels, outputChannels: channels,
-                                         kernelSize: kernelSize, stride: 1),
-                            bias: true, relu6: false, initializer: .heNormal)
     }
 }

@@ -60,6 +60,22 @@ public final class SSDNetwork {
     /// Bytes of activation, gradient, scratch and parameter memory allocated for `maxBatch`.
     public var allocatedBytes: Int { engine.allocatedBytes }
 
+    /// Starts (or, with false, stops) adding up each layer's time on worker 0.
+    public func recordLayerTimes(_ enabled: Bool) {
+        engine.layerTimes = enabled ? ([Double](repeating: 0, count: engine.layers.count),
+                                       [Double](repeating: 0, count: engine.layers.count)) : nil
+    }
+
+    /// Seconds spent per layer since `recordLayerTimes(true)`: the layer's output name, forward, backward.
+    public var layerTimes: [(layer: String, forward: Double, backward: Double)] {
+        guard let times = engine.layerTimes else { return [] }
+        return engine.layers.indices.map { index in
+            let layer = engine.layers[index]
+            let name = layer.outputs.first?.name ?? "output of \(layer.inputs[0].name)"
+            return (name, times.forward[index], times.backward[index])
+        }
+    }
+
     /// Columns of `classLogits`: background first, then the object classes.
     public var classesPerAnchor: Int { architecture.classCount + 1 }
 
