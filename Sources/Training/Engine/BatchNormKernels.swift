@@ -18,14 +18,24 @@ enum BatchNormKernels {
             var c = 0
             while c + 8 <= channels {
                 let k = load8(shift + c)
-                var sum = Float8(repeating: 0), squares = Float8(repeating: 0)
+                // Two rows per iteration: independent sums hide the add latency.
+                var sum = Float8(repeating: 0), squares = sum, sum2 = sum, squares2 = sum
                 var p = run + c
-                for _ in 0..<rows {
+                for _ in 0..<rows / 2 {
+                    let d = load8(p) - k, e = load8(p + channels) - k
+                    sum += d
+                    squares = squares.addingProduct(d, d)
+                    sum2 += e
+                    squares2 = squares2.addingProduct(e, e)
+                    p += 2 &* channels
+                }
+                if rows & 1 == 1 {
                     let d = load8(p) - k
                     sum += d
                     squares = squares.addingProduct(d, d)
-                    p += channels
                 }
+                sum += sum2
+                squares += squares2
                 for lane in 0..<8 {
                     sums[c + lane] += Double(sum[lane])
                     sums[channels + c + lane] += Double(squares[lane])
@@ -95,9 +105,27 @@ enum BatchNormKernels {
             var c = 0
             while c + 8 <= channels {
                 let s = load8(scale + c), t = load8(shift + c), m = load8(mean + c)
-                var gradient = Float8(repeating: 0), product = Float8(repeating: 0), centred = Float8(repeating: 0)
+                var gradient = Float8(repeating: 0), product = gradient, centred = gradient
+                var gradient2 = gradient, product2 = gradient, centred2 = gradient
                 var index = offset + c
-                for _ in 0..<rows {
+                // Two rows per iteration: independent sums hide the add latency.
+                for _ in 0..<rows / 2 {
+                    let xv = load8(x + index), xw = load8(x + (index &+ channels))
+                    var g = load8(dy + index), h = load8(dy + (index &+ channels))
+                    if clamps {
+                        g = relu6Gradient(g, preActivation: t.addingProduct(xv, s))
+                        h = relu6Gradient(h, preActivation: t.addingProduct(xw, s))
+                    }
+                    let d = xv - m, e = xw - m
+                    gradient += g
+                    product = product.addingProduct(g, d)
+                    centred += d
+                    gradient2 += h
+                    product2 = product2.addingProduct(h, e)
+                    centred2 += e
+                    index &+= 2 &* channels
+                }
+                if rows & 1 == 1 {
                     let xv = load8(x + index)
                     var g = load8(dy + index)
                     if clamps { g = relu6Gradient(g, preActivation: t.addingProduct(xv, s)) }
@@ -105,8 +133,10 @@ enum BatchNormKernels {
                     gradient += g
                     product = product.addingProduct(g, d)
                     centred += d
-                    index += channels
                 }
+                gradient += gradient2
+                product += product2
+                centred += centred2
                 for lane in 0..<8 {
                     sums[c + lane] += Double(gradient[lane])
                     sums[channels + c + lane] += Double(product[lane])

@@ -34,8 +34,12 @@ final class DepthwiseTaps {
                        inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let g = shape, C = g.inputChannels, W = g.inputWidth, OW = g.outputWidth
         let vectorChannels = C & ~7
-        // Stride 1 with all three row taps: columns whose three column taps are all inside.
-        let fastColumns = g.stride == 1 ? max(2 - g.padLeft, 0)..<max(min(OW - g.padLeft, W), max(2 - g.padLeft, 0)) : 0..<0
+        // All three row taps: columns whose three column taps are all inside.
+        let fastColumns = max(2 - g.padLeft, 0)..<max(min(OW - g.padLeft, W), max(2 - g.padLeft, 0))
+        guard g.stride == 1 else {
+            return stridedInputGradient(images: images, outputGradient: outputGradient, filter: filter,
+                                        inputGradient: inputGradient, accumulate: accumulate)
+        }
         rows.withUnsafeBufferPointer { rows in
             columns.withUnsafeBufferPointer { columns in
                 for n in 0..<images {
@@ -85,6 +89,50 @@ final class DepthwiseTaps {
                             gatherPixel(rowTaps, columns.baseAddress! + ix * 7, dyImage, filter, dxRow + ix * C,
                                         channels: 0..<C, accumulate: accumulate)
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Strided layers: each input row gathers its (at most three) output rows, and within a row
+    /// every output pixel adds its three taps to the input row, which stays in L1.
+    private func stridedInputGradient(images: Int, outputGradient: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+                                      inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let g = shape, C = g.inputChannels, W = g.inputWidth, OW = g.outputWidth, s = g.stride
+        let vectorChannels = C & ~7, interior = g.interiorColumns
+        rows.withUnsafeBufferPointer { rows in
+            for n in 0..<images {
+                let dyImage = outputGradient + n * g.outputPixels * C
+                for iy in 0..<g.inputHeight {
+                    let rowTaps = rows.baseAddress! + iy * 7
+                    let dxRow = inputGradient + ((n * g.inputHeight + iy) * W) * C
+                    if !accumulate { zeroFloats(dxRow, W * C) }
+                    for r in 0..<rowTaps[6] {
+                        let dyRow = dyImage + rowTaps[2 * r + 1] * OW * C
+                        let f = filter + rowTaps[2 * r] * 3 * C
+                        var c = 0
+                        while c < vectorChannels {
+                            let w0 = load8(f + c), w1 = load8(f + C + c), w2 = load8(f + 2 * C + c)
+                            for ox in interior {
+                                let gradient = load8(dyRow + ox * C + c)
+                                let target = dxRow + (ox * s - g.padLeft) * C + c
+                                store8(load8(target).addingProduct(gradient, w0), target)
+                                store8(load8(target + C).addingProduct(gradient, w1), target + C)
+                                store8(load8(target + 2 * C).addingProduct(gradient, w2), target + 2 * C)
+                            }
+                            c += 8
+                        }
+                        func add(_ ox: Int, channels: Range<Int>) {
+                            for kx in 0..<3 {
+                                let ix = ox * s - g.padLeft + kx
+                                guard ix >= 0 && ix < W else { continue }
+                                for c in channels { dxRow[ix * C + c] += dyRow[ox * C + c] * f[kx * C + c] }
+                            }
+                        }
+                        if vectorChannels < C { for ox in interior { add(ox, channels: vectorChannels..<C) } }
+                        for ox in 0..<interior.lowerBound { add(ox, channels: 0..<C) }
+                        for ox in interior.upperBound..<OW { add(ox, channels: 0..<C) }
                     }
                 }
             }

@@ -101,17 +101,30 @@ enum DepthwiseKernels {
                     let sums = filterGradient + ky * 3 * C
                     var c = 0
                     while c < vectorChannels {
-                        var a0 = Float8(repeating: 0), a1 = a0, a2 = a0
-                        for ox in interior {
-                            let gradient = load8(dyRow + ox * C + c)
-                            let ix = (ox * s - g.padLeft) * C + c
-                            a0 = a0.addingProduct(gradient, load8(inRow + ix))
-                            a1 = a1.addingProduct(gradient, load8(inRow + ix + C))
-                            a2 = a2.addingProduct(gradient, load8(inRow + ix + 2 * C))
+                        // Two pixels per iteration: six independent sums hide the FMA latency.
+                        var a0 = Float8(repeating: 0), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0
+                        var ox = interior.lowerBound
+                        while ox &+ 1 < interior.upperBound {
+                            let first = load8(dyRow + (ox &* C &+ c)), second = load8(dyRow + ((ox &+ 1) &* C &+ c))
+                            let ix = (ox &* s &- g.padLeft) &* C &+ c, next = ix &+ s &* C
+                            a0 = a0.addingProduct(first, load8(inRow + ix))
+                            a1 = a1.addingProduct(first, load8(inRow + (ix &+ C)))
+                            a2 = a2.addingProduct(first, load8(inRow + (ix &+ 2 &* C)))
+                            b0 = b0.addingProduct(second, load8(inRow + next))
+                            b1 = b1.addingProduct(second, load8(inRow + (next &+ C)))
+                            b2 = b2.addingProduct(second, load8(inRow + (next &+ 2 &* C)))
+                            ox &+= 2
                         }
-                        store8(load8(sums + c) + a0, sums + c)
-                        store8(load8(sums + C + c) + a1, sums + C + c)
-                        store8(load8(sums + 2 * C + c) + a2, sums + 2 * C + c)
+                        if ox < interior.upperBound {
+                            let gradient = load8(dyRow + (ox &* C &+ c))
+                            let ix = (ox &* s &- g.padLeft) &* C &+ c
+                            a0 = a0.addingProduct(gradient, load8(inRow + ix))
+                            a1 = a1.addingProduct(gradient, load8(inRow + (ix &+ C)))
+                            a2 = a2.addingProduct(gradient, load8(inRow + (ix &+ 2 &* C)))
+                        }
+                        store8(load8(sums + c) + (a0 + b0), sums + c)
+                        store8(load8(sums + C + c) + (a1 + b1), sums + C + c)
+                        store8(load8(sums + 2 * C + c) + (a2 + b2), sums + 2 * C + c)
                         c += 8
                     }
                     for c in vectorChannels..<C {
@@ -122,13 +135,15 @@ enum DepthwiseKernels {
                             sums[2 * C + c] += gradient * inRow[ix + 2 * C]
                         }
                     }
-                    for ox in 0..<outputWidth where !interior.contains(ox) {
+                    func border(_ ox: Int) {
                         for kx in 0..<3 {
                             let ix = ox * s - g.padLeft + kx
                             guard ix >= 0 && ix < W else { continue }
                             for c in 0..<C { sums[kx * C + c] += dyRow[ox * C + c] * inRow[ix * C + c] }
                         }
                     }
+                    for ox in 0..<interior.lowerBound { border(ox) }
+                    for ox in interior.upperBound..<outputWidth { border(ox) }
                 }
             }
         }
