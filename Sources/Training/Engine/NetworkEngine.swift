@@ -81,13 +81,7 @@ final class NetworkEngine {
                         parameterGradients: worker == 0 ? nil : FloatBuffer(count: table.trainableCount))
         }
         team = WorkerTeam(workers: workers, reductionCapacity: reductionCapacity)
-        blasThreads = workers > 1 ? 1 : max(threads, 1)
     }
-
-    /// OpenBLAS's own threads while this engine runs: with several workers each calls BLAS from
-    /// its own thread (nested BLAS threads would only fight them); a lone worker lends BLAS the
-    /// threads it was given. Set before every step, as another engine may have changed it.
-    private let blasThreads: Int
 
     /// Places each gradient in the gradient arena for the span of backward that needs it, and
     /// tells each layer which input gradients it writes first (the rest it adds to). Returns
@@ -118,6 +112,13 @@ final class NetworkEngine {
         return plan.size
     }
 
+    /// Each worker calls BLAS from its own thread, and BLAS threads of their own would only fight
+    /// them; a lone worker's GEMMs (batch 1) are too small to gain from them (measured: twice the
+    /// CPU time for nothing). Set before every step, as other code may have changed it.
+    private static func keepBLASSingleThreaded() {
+        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+    }
+
     var workers: Int { arenas.count }
 
     /// Bytes of activations, gradients, scratch and parameters this engine holds.
@@ -137,7 +138,7 @@ final class NetworkEngine {
         stepBatch = batch
         stepTraining = training
         stepBackward = false
-        openblas_set_num_threads(Int32(blasThreads))
+        Self.keepBLASSingleThreaded()
         team.run { [unowned self] worker in self.step(worker: worker) }
         stepImages = nil
         trainingBatch = training ? batch : nil
@@ -150,7 +151,7 @@ final class NetworkEngine {
         stepBatch = batch
         stepTraining = true
         stepBackward = true
-        openblas_set_num_threads(Int32(blasThreads))
+        Self.keepBLASSingleThreaded()
         team.run { [unowned self] worker in self.step(worker: worker) }
     }
 
