@@ -3,7 +3,7 @@ import COpenBLAS
 /// Runs a graph of layers forward and backward over batches of up to `maxBatch` images with
 /// `threads` workers, each taking a contiguous slice of the batch. Every buffer a step touches is
 /// planned and allocated here, once.
-final class NetworkEngine {
+final class NetworkEngine: TeamJob {
     let input: TensorSlot
     let layers: [Layer]
     let outputs: [OutputArray]
@@ -139,7 +139,7 @@ final class NetworkEngine {
         stepTraining = training
         stepBackward = false
         Self.keepBLASSingleThreaded()
-        team.run { [unowned self] worker in self.step(worker: worker) }
+        team.run(self)
         stepImages = nil
         trainingBatch = training ? batch : nil
     }
@@ -152,14 +152,14 @@ final class NetworkEngine {
         stepTraining = true
         stepBackward = true
         Self.keepBLASSingleThreaded()
-        team.run { [unowned self] worker in self.step(worker: worker) }
+        team.run(self)
     }
 
     private func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
-    private func step(worker: Int) {
+    func run(worker: Int) {
         let arena = arenas[worker]
         let slice = WorkerTeam.slice(stepBatch, part: worker, of: workers)
         let context = WorkerContext(

@@ -25,16 +25,15 @@ final class WorkerTeam: @unchecked Sendable {
 
     deinit { state.stop() }
 
-    /// Calls `job(worker)` on every worker, the caller doing worker 0, and returns when all are done.
-    func run(_ job: (Int) -> Void) {
-        guard count > 1 else { return job(0) }
-        withoutActuallyEscaping(job) { job in
-            state.job = job
-            state.start()
-            job(0)
-            state.waitForWorkers()
-            state.job = nil
-        }
+    /// Calls `job.run(worker:)` on every worker, the caller doing worker 0, and returns when all
+    /// are done. (An object rather than a closure: a closure would be allocated per step.)
+    func run(_ job: some TeamJob) {
+        guard count > 1 else { return job.run(worker: 0) }
+        state.job = job
+        state.start()
+        job.run(worker: 0)
+        state.waitForWorkers()
+        state.job = nil
     }
 
     /// Returns when every worker has called it (once per call site and step).
@@ -66,10 +65,15 @@ final class WorkerTeam: @unchecked Sendable {
     }
 }
 
+/// What a team runs: each worker calls `run(worker:)` with its index.
+protocol TeamJob: AnyObject {
+    func run(worker: Int)
+}
+
 private final class TeamState: @unchecked Sendable {
     let workers: Int
     // Set by the caller before `generation` moves; read by workers after they see it move.
-    var job: ((Int) -> Void)?
+    var job: TeamJob?
     private let generation = Atomic<Int>(0)
     private let pending = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
@@ -155,7 +159,7 @@ private final class TeamState: @unchecked Sendable {
                 stopped.signal()
                 return
             }
-            job?(worker)
+            job?.run(worker: worker)
             if pending.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 { wakeSleepers() }
         }
     }
