@@ -5,13 +5,15 @@ import Testing
 /// Finite-difference checks of every layer's backward pass, each run by two workers on an odd
 /// batch so that batch-norm statistics are merged across workers.
 @Suite struct EngineGradientTests {
-    static func expectAgreement(_ result: (compared: [GradientComparison], skipped: Int),
+    /// Within `relative` of the larger value plus 0.01: float finite differences through many
+    /// batch norms and ReLU6 kinks wander by a few percent.
+    static func expectAgreement(_ result: (compared: [GradientComparison], skipped: Int), relative: Double = 0.02,
                                 sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.compared.count >= 4 * result.skipped, "too many kinks: \(result.skipped) skipped",
                 sourceLocation: sourceLocation)
         for comparison in result.compared {
             let scale = max(abs(comparison.analytic), abs(comparison.numeric))
-            #expect(abs(comparison.analytic - comparison.numeric) <= 2e-2 * scale + 1e-2, "\(comparison)",
+            #expect(abs(comparison.analytic - comparison.numeric) <= relative * scale + 1e-2, "\(comparison)",
                     sourceLocation: sourceLocation)
         }
     }

@@ -59,7 +59,8 @@ import Testing
         let images = random.floats(batch * 16 * 16 * 3, in: -1...1)
         let result = harness.compareGradients(images: images, batch: batch, random: &random, perEntry: 1, inputCoordinates: 8)
         #expect(result.compared.count >= 60)
-        EngineGradientTests.expectAgreement(result)
+        // Measured: the input coordinates' differences wander by ±5 % whatever the step.
+        EngineGradientTests.expectAgreement(result, relative: 0.08)
     }
 
     /// A few coordinates of the full 192 network, batch 2 split over two workers. Early layers are
