@@ -171,11 +171,4 @@ struct BatchNormalization {
         BatchNormKernels.inputGradient(dy, x, into: dy, pixels: rows, channels: channels, scale: r.scale, shift: r.shift,
                                        mean: r.mean, a: r.a, b: r.b, k: r.k, relu6: relu6)
     }
-
-    /// Both backward steps over all rows in one go.
-    func backward(_ dy: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, rows: Int, batchPixels: Int,
-                  _ context: WorkerContext) {
-        prepareGradient(dy, x: x, rows: rows, batchPixels: batchPixels, context)
-        inputGradient(dy, x: x, rows: rows, context)
-    }
 }
