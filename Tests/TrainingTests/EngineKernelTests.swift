@@ -48,10 +48,12 @@ import Testing
                                        inputGradient: &accumulated, accumulate: true)
         Self.expectClose(accumulated, zip(prior, reference.input).map { $0 + $1 })
 
-        var filterGradient = [Float](repeating: .nan, count: filter.count)
-        DepthwiseKernels.filterGradient(g, images: images, input: input, outputGradient: outputGradient,
-                                        filterGradient: &filterGradient)
-        Self.expectClose(filterGradient, reference.filter)
+        // It adds to what is there.
+        let start = random.floats(filter.count, in: -1...1)
+        var filterGradient = start
+        DepthwiseKernels.addFilterGradient(g, images: images, input: input, outputGradient: outputGradient,
+                                           filterGradient: &filterGradient)
+        Self.expectClose(filterGradient, zip(start, reference.filter).map { $0 + $1 })
     }
 
     static let convolutions: [ConvolutionShape] = [

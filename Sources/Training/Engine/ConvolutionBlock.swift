@@ -74,19 +74,21 @@ final class ConvolutionBlock: NormalizedLayer {
             }
         }
         for branch in branches {
-            branch.normalization.forward(branch.convolved.values(context), into: branch.output.values(context), pixels: rows,
-                                         batchPixels: context.batchImages * geometry.outputPixels, context)
+            branch.normalization.forward(branch.convolved.values(context), into: branch.output.values(context), rows: rows,
+                                         context)
         }
     }
 
     func backward(_ context: WorkerContext) {
-        let rows = context.images * geometry.outputPixels
+        let rows = context.images * geometry.outputPixels, batchPixels = context.batchImages * geometry.outputPixels
         for branch in branches {
-            branch.normalization.backward(branch.output.gradients(context), x: branch.convolved.values(context),
-                                          pixels: rows, batchPixels: context.batchImages * geometry.outputPixels, context)
+            branch.normalization.prepareGradient(branch.output.gradients(context), x: branch.convolved.values(context),
+                                                 rows: rows, batchPixels: batchPixels, context)
         }
         if direct {
             let branch = branches[0]
+            branch.normalization.inputGradient(branch.output.gradients(context), x: branch.convolved.values(context),
+                                               rows: rows, context)
             StemKernels.filterGradient(geometry, images: context.images, input: input.values(context),
                                        outputGradient: branch.output.gradients(context), filterGradient: context.scratch)
             for index in 0..<patchLength * branch.shape.outputChannels {
@@ -98,6 +100,11 @@ final class ConvolutionBlock: NormalizedLayer {
         forEachChunk(context) { first, count in
             let chunkRows = count * geometry.outputPixels
             if !direct {
+                for branch in branches {
+                    let offset = first * branch.output.elementsPerImage
+                    branch.normalization.inputGradient(branch.output.gradients(context) + offset,
+                                                       x: branch.convolved.values(context) + offset, rows: chunkRows, context)
+                }
                 // The patches are rebuilt rather than kept: cheaper than their memory.
                 Im2col.patches(geometry, images: count, input: input.values(context) + first * input.elementsPerImage,
                                into: context.scratch)

@@ -82,14 +82,13 @@ enum DepthwiseKernels {
         }
     }
 
-    /// `filterGradient[ky, kx, c] = Σ outputGradient[n, oy, ox, c] * input[n, oy*s + ky - padTop, ox*s + kx - padLeft, c]`,
-    /// overwriting `filterGradient` (9 x C floats).
-    static func filterGradient(_ g: ConvolutionShape, images: Int, input: UnsafePointer<Float>,
+    /// `filterGradient[ky, kx, c] += Σ outputGradient[n, oy, ox, c] * input[n, oy*s + ky - padTop, ox*s + kx - padLeft, c]`
+    /// (9 x C floats).
+    static func addFilterGradient(_ g: ConvolutionShape, images: Int, input: UnsafePointer<Float>,
                                outputGradient: UnsafePointer<Float>, filterGradient: UnsafeMutablePointer<Float>) {
         let C = g.inputChannels, W = g.inputWidth, H = g.inputHeight
         let outputWidth = g.outputWidth, s = g.stride, interior = g.interiorColumns
         let vectorChannels = C & ~7
-        filterGradient.update(repeating: 0, count: 9 * C)
         for n in 0..<images {
             let image = input + n * H * W * C
             for oy in 0..<g.outputHeight {

@@ -1,4 +1,6 @@
-/// 1x1 convolution (one GEMM over all pixels of the worker's images) + batch norm (+ ReLU6).
+/// 1x1 convolution (GEMMs over the pixels of the worker's images) + batch norm (+ ReLU6). Rows
+/// go in chunks small enough that a chunk's output is still in cache when the batch-norm
+/// statistics read it, and its gradient when the two backward GEMMs read it.
 final class PointwiseBlock: NormalizedLayer {
     let input: TensorSlot
     let output: TensorSlot
@@ -26,25 +28,54 @@ final class PointwiseBlock: NormalizedLayer {
         set { normalization = newValue[0] }
     }
 
+    /// About 256 KiB of each matrix a backward chunk touches twice; at least 512 rows so the
+    /// kernel gradient, read and written per chunk, stays small beside them.
+    private var chunkRows: Int { max(512, 65536 / (input.channels + output.channels)) }
+
+    /// Calls `body(first row, rows)` for consecutive chunks of `rows`; once with no rows for a
+    /// worker without images (it still owes its zero parameter gradients).
+    private func forEachChunk(rows: Int, _ body: (Int, Int) -> Void) {
+        guard rows > 0 else { return body(0, 0) }
+        var first = 0
+        while first < rows {
+            let count = min(chunkRows, rows - first)
+            body(first, count)
+            first += count
+        }
+    }
+
     func forward(_ context: WorkerContext) {
         let rows = context.images * input.pixelsPerImage, cin = input.channels, cout = output.channels
-        matrixProduct(m: rows, n: cout, k: cin, a: input.values(context), lda: cin,
-                      b: context.parameters + kernel, ldb: cout, beta: 0, c: convolved.values(context), ldc: cout)
-        normalization.forward(convolved.values(context), into: output.values(context), pixels: rows,
-                              batchPixels: context.batchImages * output.pixelsPerImage, context)
+        let x = convolved.values(context)
+        if context.training { normalization.startStatistics(context) }
+        forEachChunk(rows: rows) { first, count in
+            matrixProduct(m: count, n: cout, k: cin, a: input.values(context) + first * cin, lda: cin,
+                          b: context.parameters + kernel, ldb: cout, beta: 0, c: x + first * cout, ldc: cout)
+            if context.training { normalization.addStatistics(x + first * cout, rows: count, context) }
+        }
+        if context.training {
+            normalization.finishStatistics(context)
+        } else {
+            normalization.useMovingStatistics(context)
+        }
+        normalization.normalize(x, into: output.values(context), rows: rows, context)
     }
 
     func backward(_ context: WorkerContext) {
         let rows = context.images * input.pixelsPerImage, cin = input.channels, cout = output.channels
-        let gradient = output.gradients(context)
-        normalization.backward(gradient, x: convolved.values(context), pixels: rows,
-                               batchPixels: context.batchImages * output.pixelsPerImage, context)
-        matrixProduct(m: cin, n: cout, k: rows, a: input.values(context), lda: cin, transposeA: true,
-                      b: gradient, ldb: cout, beta: context.parameterGradientBeta,
-                      c: context.parameterGradients + kernel, ldc: cout)
-        guard input.needsGradient else { return }
-        matrixProduct(m: rows, n: cin, k: cout, a: gradient, lda: cout, b: context.parameters + kernel, ldb: cout,
-                      transposeB: true, beta: accumulatesInputGradient[0] ? 1 : 0,
-                      c: input.gradients(context), ldc: cin)
+        let gradient = output.gradients(context), x = convolved.values(context)
+        normalization.prepareGradient(gradient, x: x, rows: rows, batchPixels: context.batchImages * output.pixelsPerImage,
+                                      context)
+        forEachChunk(rows: rows) { first, count in
+            let dx = gradient + first * cout
+            normalization.inputGradient(dx, x: x + first * cout, rows: count, context)
+            matrixProduct(m: cin, n: cout, k: count, a: input.values(context) + first * cin, lda: cin, transposeA: true,
+                          b: dx, ldb: cout, beta: first == 0 ? context.parameterGradientBeta : 1,
+                          c: context.parameterGradients + kernel, ldc: cout)
+            guard input.needsGradient else { return }
+            matrixProduct(m: count, n: cin, k: cout, a: dx, lda: cout, b: context.parameters + kernel, ldb: cout,
+                          transposeB: true, beta: accumulatesInputGradient[0] ? 1 : 0,
+                          c: input.gradients(context) + first * cin, ldc: cin)
+        }
     }
 }
