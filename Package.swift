@@ -90,6 +90,8 @@ let package = Package(
         // Target assignment and the SSD loss per image at each input size: swift run -c release targets-bench
         .executableTarget(name: "targets-bench", dependencies: ["Detection", "Training"], path: "Benchmarks/TargetBenchmarks",
                           swiftSettings: vectorSettings),
+        // Float training throughput of the SSD network on random data: swift run -c release training-bench --help
+        .executableTarget(name: "training-bench", dependencies: ["Training", "Detection"], path: "Benchmarks/TrainingBenchmarks"),
         .executableTarget(
             name: "tinyssd",
             dependencies: [

@@ -4,10 +4,14 @@ public struct PostProcessing: Equatable, Codable, Sendable {
     public var confidenceThreshold: Float
     /// A box whose IoU with a kept, higher-scoring box of its class is at least this is dropped.
     public var nmsThreshold: Float
+    /// Keep only this many of each class, best first (nil keeps all, as the model zoo does): bounds
+    /// the work when an untrained model scores every anchor above a low threshold.
+    public var maxDetectionsPerClass: Int?
 
-    public init(confidenceThreshold: Float = 0.5, nmsThreshold: Float = 0.5) {
+    public init(confidenceThreshold: Float = 0.5, nmsThreshold: Float = 0.5, maxDetectionsPerClass: Int? = nil) {
         self.confidenceThreshold = confidenceThreshold
         self.nmsThreshold = nmsThreshold
+        self.maxDetectionsPerClass = maxDetectionsPerClass
     }
 }
 
@@ -32,7 +36,13 @@ extension SSDOutput {
                 candidates[a].score != candidates[b].score ? candidates[a].score > candidates[b].score : a < b
             }
             var suppressed = [Bool](repeating: false, count: candidates.count)
+            var kept = 0
             for (rank, i) in order.enumerated() where !suppressed[i] {
+                if let limit = p.maxDetectionsPerClass, kept == limit {
+                    for j in order[rank...] { suppressed[j] = true }
+                    break
+                }
+                kept += 1
                 for j in order[(rank + 1)...] where !suppressed[j] {
                     if overlap(candidates[i].box, candidates[j].box) >= Double(p.nmsThreshold) { suppressed[j] = true }
                 }

@@ -4,6 +4,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case incompatibleCheckpoint(path: String, reason: String)
     case invalidSetting(String)
+    case data(DataLoaderError)
 
     public var description: String {
         switch self {
@@ -11,6 +12,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason): return "\(path): \(reason)"
         case .incompatibleCheckpoint(let path, let reason): return "\(path): cannot use this checkpoint: \(reason)"
         case .invalidSetting(let reason): return reason
+        case .data(let error): return error.description
         }
     }
 }

@@ -2,10 +2,11 @@ import ArgumentParser
 import Detection
 import Foundation
 import Runtime
+import Training
 
 /// Options shared by `detect` and `evaluate`: the model, its class names and how to prepare images.
 struct DetectorOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The .tflite model (default: general.model_path of --config).", valueName: "file"))
+    @Option(help: ArgumentHelp("The .tflite model or a training checkpoint (.safetensors) (default: general.model_path of --config).", valueName: "file"))
     var model: String?
 
     @Option(help: ArgumentHelp("""
@@ -20,6 +21,9 @@ struct DetectorOptions: ParsableArguments {
         valueName: "name"))
     var classes: [String] = []
 
+    @Flag(help: "Run a .tflite's weights dequantized through the float network (where train --init starts from).")
+    var float = false
+
     @Option(help: "Threads sharing each large operator (results do not depend on it).")
     var threads = 1
 
@@ -31,10 +35,23 @@ struct DetectorOptions: ParsableArguments {
         try config.map(ModelZooConfiguration.load)
     }
 
-    /// The detector and its class names, from the flags and the configuration.
-    func loadDetector(_ configuration: ModelZooConfiguration?) throws -> (Detector, [String]) {
+    /// The detector and its class names, from the flags and the configuration: an int8 `.tflite`
+    /// through the interpreter, or a training checkpoint (`.safetensors`) through the float network.
+    func loadDetector(_ configuration: ModelZooConfiguration?) throws -> (any ObjectDetector, [String]) {
         guard let path = model ?? configuration?.resolve(configuration?.general?.model_path) else {
             throw ValidationError("give the model with --model, or general.model_path in --config")
+        }
+        if path.lowercased().hasSuffix(".safetensors") {
+            let detector = try CheckpointDetector(path: path, threads: threads)
+            return (detector, try classNames(configuration, default: detector.classNames, count: detector.classCount))
+        }
+        if float {
+            let rescaling = configuration?.pre_processing?.rescaling
+            let detector = try CheckpointDetector(tflite: path, rescaling: PixelRescaling(scale: Float(rescaling?.scale ?? 127.5),
+                                                                                          offset: Float(rescaling?.offset ?? -1)),
+                                                  threads: threads)
+            let numbered = (0..<detector.classCount).map { "class\($0)" }
+            return (detector, try classNames(configuration, default: numbered, count: detector.classCount))
         }
         let interpreter = try loadInterpreter(path, options: Interpreter.Options(threads: threads))
         let rescaling = configuration?.pre_processing?.rescaling
@@ -46,11 +63,17 @@ struct DetectorOptions: ParsableArguments {
         } catch {
             throw FileError.invalidModel(path: path, reason: error.description)
         }
+        let numbered = (0..<detector.classCount).map { "class\($0)" }
+        return (detector, try classNames(configuration, default: numbered, count: detector.classCount))
+    }
+
+    /// --classes, else the configuration's, else `fallback`; there must be one per model class.
+    private func classNames(_ configuration: ModelZooConfiguration?, default fallback: [String], count: Int) throws -> [String] {
         let names = !classes.isEmpty ? classes.flatMap { $0.split(separator: ",").map(String.init) }
-            : configuration?.dataset?.class_names ?? (0..<detector.classCount).map { "class\($0)" }
-        guard names.count == detector.classCount else {
-            throw ValidationError("\(names.count) class names (\(names.joined(separator: ", "))) for a model with \(detector.classCount) classes")
+            : configuration?.dataset?.class_names ?? fallback
+        guard names.count == count else {
+            throw ValidationError("\(names.count) class names (\(names.joined(separator: ", "))) for a model with \(count) classes")
         }
-        return (detector, names)
+        return names
     }
 }

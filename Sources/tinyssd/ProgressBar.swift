@@ -17,7 +17,8 @@ final class ProgressBar {
         self.unit = unit
     }
 
-    func advance(by count: Int = 1) {
+    /// `detail` (e.g. the running loss) is shown after the ETA.
+    func advance(by count: Int = 1, detail: String = "") {
         done += count
         let decile = done * 10 / total
         guard interactive || decile != lastDecile || done == total else { return }
@@ -29,6 +30,7 @@ final class ProgressBar {
         let filled = done * width / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let line = String(format: "%@ [%@] %d/%d %.1f %@/s ETA %@", label, bar, done, total, rate, unit, clock(remaining))
+            + (detail.isEmpty ? "" : "  " + detail)
         FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line + (interactive && done < total ? "" : "\n")).utf8))
     }
 

@@ -1,7 +1,7 @@
 /// The model zoo's `data_augmentation` section and the fixed ranges of its augmentation code
 /// (PIPELINE.md §8), all with the zoo's values as defaults. Angles are in degrees, translation is
 /// a fraction of the image side.
-public struct AugmentationSettings: Equatable, Sendable {
+public struct AugmentationSettings: Equatable, Codable, Sendable {
     /// `augment`: false turns every step off.
     public var augment: Bool
     /// `rotation`: rotate by up to ± this many degrees.

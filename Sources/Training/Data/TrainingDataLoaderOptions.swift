@@ -1,6 +1,6 @@
 /// The model zoo's `pre_processing.rescaling`: a pixel value v (0...255) enters the network as
 /// v / scale + offset.
-public struct PixelRescaling: Equatable, Sendable {
+public struct PixelRescaling: Equatable, Codable, Sendable {
     public var scale: Float
     public var offset: Float
 

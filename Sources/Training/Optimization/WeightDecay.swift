@@ -9,6 +9,17 @@ public struct WeightDecay: Equatable, Codable, Sendable {
         self.lambda = lambda
     }
 
+    /// λ·Σw² over the kernels: what the decay adds to the loss.
+    public func penalty(table: ParameterTable, values: UnsafeBufferPointer<Float>) -> Double {
+        var sum = 0.0
+        for entry in table.entries where entry.role == .kernel {
+            var partial: Float = 0
+            for i in entry.offset..<(entry.offset + entry.count) { partial += values[i] * values[i] }
+            sum += Double(partial)
+        }
+        return Double(lambda) * sum
+    }
+
     /// Adds the decay gradient of every kernel and returns the penalty added to the loss.
     @discardableResult
     public func apply(table: ParameterTable, values: UnsafeBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>) -> Double {

@@ -1,0 +1,10 @@
+/// `--init`: starting weights from a TinySSD checkpoint or a `.tflite` of the same architecture.
+enum NetworkInitialization {
+    static func load(_ path: String, into network: SSDNetwork) throws(TrainingError) {
+        if path.lowercased().hasSuffix(".tflite") {
+            try TFLiteWeights.load(path, into: network)
+        } else {
+            try Checkpoint(contentsOf: path).load(into: network, path: path)
+        }
+    }
+}
