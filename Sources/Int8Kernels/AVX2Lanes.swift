@@ -70,8 +70,7 @@ func requantizeTiesAwayVectors(_ values: __m256i, _ c: TiesAwayVectors) -> __m25
 /// 8 int8 values at `pointer` sign-extended to int32 (vpmovsxbd).
 @_transparent
 func widenedToInt32(_ pointer: UnsafePointer<Int8>) -> __m256i {
-    _mm256_cvtepi8_epi32(unsafeBitCast(SIMD2<Int64>(UnsafeRawPointer(pointer).loadUnaligned(as: Int64.self), 0),
-                                       to: __m128i.self))
+    _mm256_cvtepi8_epi32(SIMD2<Int64>(UnsafeRawPointer(pointer).loadUnaligned(as: Int64.self), 0))
 }
 
 /// The output zero point in int16 lanes and the activation range in int8 lanes.
