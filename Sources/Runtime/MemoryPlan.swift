@@ -38,8 +38,8 @@ struct MemoryPlan {
         let groups = StorageGroups(steps: steps, tensors: tensors, inputs: inputs, outputs: outputs, constants: constants,
                                    aliases: aliases)
         var pairs: [StorageGroups.InPlacePair] = []
-        // An in-place step runs piece by piece on one thread; with more threads, splitting it wins.
-        for (index, step) in steps.enumerated() where threads == 1 {
+        // In-place steps run piece by piece on one thread whatever the thread count: the arena stays within the model card's RAM.
+        for (index, step) in steps.enumerated() {
             guard let pixelwise = step.kernel as? PixelwiseStep,
                   groups.canShare(output: pixelwise.outputTensor, withDyingInput: pixelwise.inputTensor, at: index,
                                   aliases: aliases) else { continue }
