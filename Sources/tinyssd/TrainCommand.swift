@@ -97,8 +97,18 @@ struct Train: ParsableCommand {
     func validate() throws {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of minutes") }
-        if resume != nil, config != nil || data != nil || initialization != nil {
-            throw ValidationError("--resume takes its settings from the run folder; leave out --config, --data and --init")
+        if resume != nil {
+            let given: [(String, Bool)] = [
+                ("--config", config != nil), ("--data", data != nil), ("--val", val != nil), ("--alpha", alpha != nil),
+                ("--input-size", inputSize != nil), ("--classes", !classes.isEmpty), ("--epochs", epochs != nil),
+                ("--batch", batch != nil), ("--lr", lr != nil), ("--optimizer", optimizer != nil), ("--schedule", schedule != nil),
+                ("--out", out != nil), ("--init", initialization != nil), ("--freeze-backbone", freezeBackbone),
+                ("--no-augment", noAugment), ("--time-limit", timeLimit != nil),
+            ]
+            let clashing = given.filter(\.1).map(\.0)
+            guard clashing.isEmpty else {
+                throw ValidationError("--resume continues the run with the settings it started with; leave out \(clashing.joined(separator: ", "))")
+            }
         }
     }
 

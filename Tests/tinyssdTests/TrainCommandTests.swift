@@ -39,6 +39,12 @@ import Training
         }
     }
 
+    @Test func resumeRefusesSettingsOfItsOwn() throws {
+        #expect(throws: (any Error).self) { try Train.parse(["--resume", "runs/a", "--epochs", "5"]) }
+        #expect(throws: (any Error).self) { try Train.parse(["--resume", "runs/a", "--config", "user_config.yaml"]) }
+        _ = try Train.parse(["--resume", "runs/a", "--threads", "1", "--json"])
+    }
+
     /// The tinyssd executable SwiftPM built beside the test bundle.
     static var executable: String? {
         let folders = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
