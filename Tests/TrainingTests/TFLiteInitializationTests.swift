@@ -42,7 +42,7 @@ import TestSupport
         guard try Fixtures.modelBytes(size: 192) != nil else { return }
         let network = SSDNetwork(architecture: try SSDArchitecture(inputSize: 224, classCount: 1), maxBatch: 1, threads: 1, seed: 1)
         #expect {
-            try TFLiteWeights.load(Fixtures.modelURL(size: 192).path, into: network)
+            try TFLiteWeights(contentsOf: Fixtures.modelURL(size: 192).path).load(into: network)
         } throws: { error in
             "\(error)".contains("224 x 224")
         }

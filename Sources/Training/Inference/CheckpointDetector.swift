@@ -32,13 +32,14 @@ public final class CheckpointDetector: ObjectDetector {
     /// the file's shapes tell (see `TFLiteWeights`): what `train --init` starts from.
     public convenience init(tflite path: String, classNames: [String]? = nil, rescaling: PixelRescaling = PixelRescaling(),
                             threads: Int = 1) throws(TrainingError) {
-        let architecture = try TFLiteWeights.architecture(path)
+        let weights = try TFLiteWeights(contentsOf: path)
+        let architecture = weights.architecture
         let names = classNames ?? (0..<architecture.classCount).map { "class\($0)" }
         guard names.count == architecture.classCount else {
             throw .invalidSetting("\(names.count) class names for a model with \(architecture.classCount) classes")
         }
         let network = SSDNetwork(architecture: architecture, maxBatch: 1, threads: threads, seed: 0)
-        try TFLiteWeights.load(path, into: network)
+        try weights.load(into: network)
         self.init(network: network, classNames: names, rescaling: rescaling)
     }
 

@@ -2,7 +2,7 @@
 enum NetworkInitialization {
     static func load(_ path: String, into network: SSDNetwork) throws(TrainingError) {
         if path.lowercased().hasSuffix(".tflite") {
-            try TFLiteWeights.load(path, into: network)
+            try TFLiteWeights(contentsOf: path).load(into: network)
         } else {
             try Checkpoint(contentsOf: path).load(into: network, path: path)
         }

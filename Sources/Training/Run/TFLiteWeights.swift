@@ -2,92 +2,40 @@ import Detection
 import Foundation
 import TFLiteFormat
 
-/// `--init model.tflite`: the convolutions of an int8 (or float) `.tflite` of the same architecture,
-/// dequantized into the float network. The file's convolutions carry their batch normalization folded
-/// in, so each becomes kernel and bias with identity statistics (gamma 1, beta 0, mean 0, variance
-/// 1 - epsilon): in inference the float network then computes what the file's float graph computes.
-enum TFLiteWeights {
-    /// One CONV_2D or DEPTHWISE_CONV_2D of the file, kernel in Keras layout.
-    struct Convolution {
+/// The convolutions of an int8 (or float) `.tflite` of the model zoo's SSD, dequantized, ready to
+/// go into the float network (`--init model.tflite`). The file's convolutions carry their batch
+/// normalization folded in, so each becomes kernel and bias with identity statistics (gamma 1,
+/// beta 0, mean 0, variance 1 - epsilon): in inference the float network then computes what the
+/// file's float graph computes.
+struct TFLiteWeights {
+    /// What places a convolution in the graph: kind, kernel side, channels, output side.
+    struct Signature: Hashable, CustomStringConvertible {
         var depthwise: Bool
-        var kernelShape: [Int]
+        var kernel: Int
+        var inputChannels: Int
+        var outputChannels: Int
         var outputSide: Int
+
+        var description: String {
+            "\(depthwise ? "depthwise" : "conv") \(kernel)x\(kernel) \(inputChannels)->\(outputChannels) at \(outputSide)x\(outputSide)"
+        }
+    }
+
+    /// One convolution of the file, kernel in Keras layout.
+    struct Convolution {
         var kernel: [Float]
         var bias: [Float]
-        var used = false
+        var relu6: Bool
     }
 
-    static func load(_ path: String, into network: SSDNetwork) throws(TrainingError) {
-        var convolutions = try read(model(path), path: path)
-        let table = network.parameterTable
-        let sizes = network.architecture.featureMapSizes
-        for (index, entry) in table.entries.enumerated() where entry.role == .kernel {
-            let layer = String(entry.name.prefix { $0 != "/" })
-            let depthwise = entry.name.hasSuffix("/depthwise_kernel")
-            let side = featureMap(of: layer).map { sizes[$0] }
-            guard let match = convolutions.firstIndex(where: {
-                !$0.used && $0.depthwise == depthwise && $0.kernelShape == entry.shape && (side == nil || $0.outputSide == side)
-            }) else {
-                throw .incompatibleCheckpoint(path: path, reason: "it has no convolution for \(layer) \(entry.shape) of \(network.architecture.summary)")
-            }
-            convolutions[match].used = true
-            set(convolutions[match], kernel: entry, following: table.entries[(index + 1)...], network: network)
-        }
-        if let extra = convolutions.first(where: { !$0.used }) {
-            throw .incompatibleCheckpoint(path: path, reason: "its convolution \(extra.kernelShape) has no place in \(network.architecture.summary)")
-        }
-    }
+    let path: String
+    /// The architecture the file's shapes give: input side, classes from the output's columns,
+    /// alpha from the first convolution's channels (32 x alpha).
+    let architecture: SSDArchitecture
+    /// By signature, in file order within each.
+    private let convolutions: [Signature: [Convolution]]
 
-    /// The feature map whose side fixes the layer's output (heads and lateral convolutions); nil for
-    /// layers of the backbone and extra blocks, which come in the same order in both graphs.
-    private static func featureMap(of layer: String) -> Int? {
-        for prefix in ["cls_pred_", "bbox_pred_", "fmap_"] where layer.hasPrefix(prefix) {
-            return Int(layer.dropFirst(prefix.count).prefix { $0.isNumber })
-        }
-        return nil
-    }
-
-    /// Writes the kernel, then the bias and identity statistics into the entries that follow it.
-    private static func set(_ convolution: Convolution, kernel: ParameterTable.Entry,
-                            following: ArraySlice<ParameterTable.Entry>, network: SSDNetwork) {
-        let parameters = network.parameters, statistics = network.movingStatistics
-        for i in 0..<kernel.count { parameters[kernel.offset + i] = convolution.kernel[i] }
-        let entries = following.prefix { $0.role != .kernel }
-        let hasBias = entries.contains { $0.role == .bias }
-        for entry in entries {
-            for c in 0..<entry.count {
-                switch entry.role {
-                case .bias: parameters[entry.offset + c] = convolution.bias[c]
-                case .batchNormGamma: parameters[entry.offset + c] = 1
-                case .batchNormBeta: parameters[entry.offset + c] = hasBias ? 0 : convolution.bias[c]
-                case .movingMean: statistics[entry.offset + c] = 0
-                case .movingVariance: statistics[entry.offset + c] = Float(1 - BatchNormalization.epsilon)
-                case .kernel: break
-                }
-            }
-        }
-    }
-
-    /// The architecture the file's shapes give: input side, classes from the output's columns, alpha
-    /// from the first convolution's channels (32 x alpha).
-    static func architecture(_ path: String) throws(TrainingError) -> SSDArchitecture {
-        let model = try model(path)
-        let graph = model.subgraphs[0]
-        let convolutions = try read(model, path: path)
-        guard let input = graph.inputs.first.flatMap({ tensor(graph, $0) }), input.shape.count == 4,
-              let output = graph.outputs.first.flatMap({ tensor(graph, $0) }), output.shape.count == 3,
-              let first = convolutions.first else {
-            throw .incompatibleCheckpoint(path: path, reason: "it is not an SSD with one [1, side, side, 3] input and one [1, anchors, columns] output")
-        }
-        do {
-            return try SSDArchitecture(alpha: Double(first.kernelShape[3]) / 32, inputSize: Int(input.shape[1]),
-                                       classCount: Int(output.shape[2]) - 9)
-        } catch {
-            throw .incompatibleCheckpoint(path: path, reason: error.description)
-        }
-    }
-
-    private static func model(_ path: String) throws(TrainingError) -> TFLiteModel {
+    init(contentsOf path: String) throws(TrainingError) {
         let model: TFLiteModel
         do {
             model = try TFLiteModel(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
@@ -96,45 +44,121 @@ enum TFLiteWeights {
         } catch {
             throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
-        guard !model.subgraphs.isEmpty else { throw .incompatibleCheckpoint(path: path, reason: "it has no subgraph") }
-        return model
-    }
-
-    /// Every convolution of the file's first subgraph, dequantized.
-    static func read(_ model: TFLiteModel, path: String) throws(TrainingError) -> [Convolution] {
-        let graph = model.subgraphs[0]
-        var result: [Convolution] = []
+        guard let graph = model.subgraphs.first else { throw .incompatibleCheckpoint(path: path, reason: "it has no subgraph") }
+        var convolutions: [Signature: [Convolution]] = [:]
+        var firstChannels: Int?
         for op in graph.operators {
             guard Int(op.opcodeIndex) < model.operatorCodes.count else { continue }
             let code = model.operatorCodes[Int(op.opcodeIndex)].builtinCode
             guard code == .conv2D || code == .depthwiseConv2D else { continue }
-            let depthwise = code == .depthwiseConv2D
-            guard op.inputs.count >= 3, op.outputs.count >= 1,
-                  let filter = tensor(graph, op.inputs[1]), let bias = tensor(graph, op.inputs[2]), let output = tensor(graph, op.outputs[0]),
-                  filter.shape.count == 4, output.shape.count == 4 else {
-                throw .incompatibleCheckpoint(path: path, reason: "a \(code) without a 4-D filter, a bias and an output")
+            let (signature, convolution) = try Self.read(op, depthwise: code == .depthwiseConv2D, model, graph, path: path)
+            convolutions[signature, default: []].append(convolution)
+            firstChannels = firstChannels ?? signature.outputChannels
+        }
+        guard let input = graph.inputs.first.flatMap({ Self.tensor(graph, $0) }), input.shape.count == 4,
+              let output = graph.outputs.first.flatMap({ Self.tensor(graph, $0) }), output.shape.count == 3,
+              let firstChannels else {
+            throw .incompatibleCheckpoint(path: path, reason: "it is not an SSD with one [1, side, side, 3] input and one [1, anchors, columns] output")
+        }
+        do {
+            architecture = try SSDArchitecture(alpha: Double(firstChannels) / 32, inputSize: Int(input.shape[1]),
+                                               classCount: Int(output.shape[2]) - 9)
+        } catch {
+            throw .incompatibleCheckpoint(path: path, reason: error.description)
+        }
+        self.path = path
+        self.convolutions = convolutions
+    }
+
+    /// Writes every convolution into `network`, matched by signature in graph order; the file and
+    /// the network must have exactly the same convolutions.
+    func load(into network: SSDNetwork) throws(TrainingError) {
+        var available = convolutions
+        for (signature, kernel, normalization) in Self.convolutions(of: network) {
+            guard var candidates = available[signature], !candidates.isEmpty else {
+                throw .incompatibleCheckpoint(path: path, reason: "it has no \(signature) for \(network.architecture.summary)")
             }
-            let s = filter.shape.map(Int.init)
-            let channels = depthwise ? s[3] : s[0]
-            let values = try dequantize(filter, model, count: s.reduce(1, *), channels: channels, path: path)
-            let biases = try dequantize(bias, model, count: channels, channels: channels, path: path)
-            // TFLite stores [out, kh, kw, in] and depthwise [1, kh, kw, channels]; Keras [kh, kw, in, out] and [kh, kw, channels, 1].
-            let kernel: [Float]
-            let shape: [Int]
-            if depthwise {
-                kernel = values
-                shape = [s[1], s[2], s[3], 1]
-            } else {
-                let (o, kh, kw, i) = (s[0], s[1], s[2], s[3])
-                var k = [Float](repeating: 0, count: values.count)
-                for oc in 0..<o { for p in 0..<(kh * kw * i) { k[p * o + oc] = values[oc * kh * kw * i + p] } }
-                kernel = k
-                shape = [kh, kw, i, o]
+            let convolution = candidates.removeFirst()
+            available[signature] = candidates
+            guard convolution.relu6 == normalization.relu6 else {
+                throw .incompatibleCheckpoint(path: path, reason: "its \(signature) \(convolution.relu6 ? "has" : "lacks") ReLU6")
             }
-            result.append(Convolution(depthwise: depthwise, kernelShape: shape, outputSide: Int(output.shape[1]), kernel: kernel,
-                                      bias: biases))
+            Self.set(convolution, kernel: kernel, normalization: normalization, network: network)
+        }
+        if let extra = available.first(where: { !$0.value.isEmpty }) {
+            throw .incompatibleCheckpoint(path: path, reason: "its \(extra.key) has no place in \(network.architecture.summary)")
+        }
+    }
+
+    /// The network's convolutions in graph order: signature, kernel offset, normalization.
+    private static func convolutions(of network: SSDNetwork) -> [(Signature, Int, BatchNormalization)] {
+        var result: [(Signature, Int, BatchNormalization)] = []
+        for layer in network.engine.layers {
+            switch layer {
+            case let block as PointwiseBlock:
+                result.append((Signature(depthwise: false, kernel: 1, inputChannels: block.input.channels,
+                                         outputChannels: block.output.channels, outputSide: block.output.height),
+                               block.kernel, block.normalization))
+            case let block as ConvolutionBlock:
+                for branch in block.branches {
+                    result.append((Signature(depthwise: false, kernel: branch.shape.kernelSize, inputChannels: block.input.channels,
+                                             outputChannels: branch.output.channels, outputSide: branch.output.height),
+                                   branch.kernel, branch.normalization))
+                }
+            case let block as DepthwiseBlock:
+                result.append((Signature(depthwise: true, kernel: 3, inputChannels: block.input.channels,
+                                         outputChannels: block.output.channels, outputSide: block.output.height),
+                               block.kernel, block.normalization))
+            default:
+                continue
+            }
         }
         return result
+    }
+
+    /// The kernel, and the bias (the convolution's when it has one, else beta) with identity statistics.
+    private static func set(_ convolution: Convolution, kernel: Int, normalization: BatchNormalization, network: SSDNetwork) {
+        let parameters = network.parameters, moving = network.movingStatistics
+        for (index, value) in convolution.kernel.enumerated() { parameters[kernel + index] = value }
+        for c in 0..<normalization.channels {
+            parameters[normalization.gamma + c] = 1
+            moving[normalization.movingMean + c] = 0
+            moving[normalization.movingVariance + c] = Float(1 - BatchNormalization.epsilon)
+            if let bias = normalization.bias {
+                parameters[bias + c] = convolution.bias[c]
+                parameters[normalization.beta + c] = 0
+            } else {
+                parameters[normalization.beta + c] = convolution.bias[c]
+            }
+        }
+    }
+
+    private static func read(_ op: Operator, depthwise: Bool, _ model: TFLiteModel, _ graph: Subgraph,
+                             path: String) throws(TrainingError) -> (Signature, Convolution) {
+        guard op.inputs.count >= 3, op.outputs.count >= 1,
+              let filter = tensor(graph, op.inputs[1]), let bias = tensor(graph, op.inputs[2]), let output = tensor(graph, op.outputs[0]),
+              filter.shape.count == 4, output.shape.count == 4 else {
+            throw .incompatibleCheckpoint(path: path, reason: "a convolution without a 4-D filter, a bias and an output")
+        }
+        let s = filter.shape.map(Int.init)
+        let channels = depthwise ? s[3] : s[0]
+        let values = try dequantize(filter, model, count: s.reduce(1, *), channels: channels, path: path)
+        let biases = try dequantize(bias, model, count: channels, channels: channels, path: path)
+        // TFLite stores [out, kh, kw, in] and depthwise [1, kh, kw, channels]; Keras [kh, kw, in, out] and [kh, kw, channels, 1].
+        var kernel = values
+        if !depthwise {
+            let (o, patch) = (s[0], s[1] * s[2] * s[3])
+            for oc in 0..<o { for p in 0..<patch { kernel[p * o + oc] = values[oc * patch + p] } }
+        }
+        let relu6: Bool
+        switch op.options {
+        case .conv2D(let options): relu6 = options.activation == .relu6
+        case .depthwiseConv2D(let options): relu6 = options.activation == .relu6
+        default: relu6 = false
+        }
+        let signature = Signature(depthwise: depthwise, kernel: s[1], inputChannels: s[3], outputChannels: channels,
+                                  outputSide: Int(output.shape[1]))
+        return (signature, Convolution(kernel: kernel, bias: biases, relu6: relu6))
     }
 
     private static func tensor(_ graph: Subgraph, _ index: Int32) -> Tensor? {
