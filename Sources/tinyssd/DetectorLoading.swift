@@ -50,8 +50,7 @@ struct DetectorOptions: ParsableArguments {
             let detector = try CheckpointDetector(tflite: path, rescaling: PixelRescaling(scale: Float(rescaling?.scale ?? 127.5),
                                                                                           offset: Float(rescaling?.offset ?? -1)),
                                                   threads: threads)
-            let numbered = (0..<detector.classCount).map { "class\($0)" }
-            return (detector, try classNames(configuration, default: numbered, count: detector.classCount))
+            return (detector, try classNames(configuration, count: detector.classCount))
         }
         let interpreter = try loadInterpreter(path, options: Interpreter.Options(threads: threads))
         let rescaling = configuration?.pre_processing?.rescaling
@@ -63,17 +62,22 @@ struct DetectorOptions: ParsableArguments {
         } catch {
             throw FileError.invalidModel(path: path, reason: error.description)
         }
-        let numbered = (0..<detector.classCount).map { "class\($0)" }
-        return (detector, try classNames(configuration, default: numbered, count: detector.classCount))
+        return (detector, try classNames(configuration, count: detector.classCount))
     }
 
-    /// --classes, else the configuration's, else `fallback`; there must be one per model class.
-    private func classNames(_ configuration: ModelZooConfiguration?, default fallback: [String], count: Int) throws -> [String] {
-        let names = !classes.isEmpty ? classes.flatMap { $0.split(separator: ",").map(String.init) }
-            : configuration?.dataset?.class_names ?? fallback
+    /// --classes, else the configuration's, else `fallback` (class0, class1, ... by default); there
+    /// must be one per model class.
+    private func classNames(_ configuration: ModelZooConfiguration?, default fallback: [String]? = nil, count: Int) throws -> [String] {
+        let names = !classes.isEmpty ? flagClassNames(classes)
+            : configuration?.dataset?.class_names ?? fallback ?? (0..<count).map { "class\($0)" }
         guard names.count == count else {
             throw ValidationError("\(names.count) class names (\(names.joined(separator: ", "))) for a model with \(count) classes")
         }
         return names
     }
+}
+
+/// Class names from `--classes`, given as separate words, comma-separated, or both.
+func flagClassNames(_ values: [String]) -> [String] {
+    values.flatMap { $0.split(separator: ",").map(String.init) }
 }

@@ -140,7 +140,7 @@ struct Train: ParsableCommand {
 
     /// The flags over the configuration file over the model zoo's defaults.
     func makeConfiguration(_ zoo: ModelZooConfiguration?) throws -> TrainingConfiguration {
-        let names = !classes.isEmpty ? classes.flatMap { $0.split(separator: ",").map(String.init) } : zoo?.dataset?.class_names ?? []
+        let names = !classes.isEmpty ? flagClassNames(classes) : zoo?.dataset?.class_names ?? []
         guard !names.isEmpty else { throw ValidationError("give the class names with --classes, or dataset.class_names in --config") }
         guard let trainingPath = data ?? zoo?.resolve(zoo?.dataset?.training_path) else {
             throw ValidationError("give the training folder with --data, or dataset.training_path in --config")
