@@ -42,6 +42,28 @@ public struct ConvolutionGeometry: Equatable, Sendable {
         self.padLeft = padLeft
     }
 
+    /// Input columns a row of output pixels reads: from the first padding column to the last.
+    public var paddedInputWidth: Int {
+        (outputWidth - 1) * strideWidth + (filterWidth - 1) * dilationWidth + 1
+    }
+
+    /// A 1x1, stride-1, unpadded convolution: each output pixel reads just its own input pixel.
+    public var isPointwise: Bool {
+        filterHeight == 1 && filterWidth == 1 && strideHeight == 1 && strideWidth == 1
+            && padTop == 0 && padLeft == 0 && inputHeight == outputHeight && inputWidth == outputWidth
+    }
+
+    /// The geometry of the same operation reading the unpadded `height` x `width` input of a PAD
+    /// that added `top` rows and `left` columns before it.
+    public func absorbingPadding(height: Int, width: Int, top: Int, left: Int) -> ConvolutionGeometry {
+        var moved = self
+        moved.inputHeight = height
+        moved.inputWidth = width
+        moved.padTop += top
+        moved.padLeft += left
+        return moved
+    }
+
     /// Multiply-accumulates of a regular convolution with this geometry.
     public var convolutionMACs: Int {
         batches * outputHeight * outputWidth * outputChannels * filterHeight * filterWidth * inputChannels

@@ -36,23 +36,12 @@ public struct PackedConvolution: Sendable {
     let activationMin: Int32
     let activationMax: Int32
 
-    /// Columns of a widened input row: from the first padding column to the last column any
-    /// output pixel reads.
-    var paddedWidth: Int {
-        let g = geometry
-        return (g.outputWidth - 1) * g.strideWidth + (g.filterWidth - 1) * g.dilationWidth + 1
-    }
-
     /// int16 values from one widened input row in the scratch to the next; the 16 spare values
     /// take block copies that run past the row and the odd pad of the last segment.
-    var rowStride: Int { paddedWidth * geometry.inputChannels + 16 }
+    var rowStride: Int { geometry.paddedInputWidth * geometry.inputChannels + 16 }
 
-    /// A 1x1, stride-1, unpadded convolution: each output pixel reads just its own input pixel.
-    var isPointwise: Bool {
-        let g = geometry
-        return g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
-            && g.padTop == 0 && g.padLeft == 0 && g.inputHeight == g.outputHeight && g.inputWidth == g.outputWidth
-    }
+    /// A 1x1, stride-1, unpadded convolution (see `ConvolutionGeometry.isPointwise`).
+    var isPointwise: Bool { geometry.isPointwise }
 
     /// Output zero point and activation range.
     var clamp: OutputClamp { OutputClamp(zeroPoint: outputZeroPoint, low: activationMin, high: activationMax) }
@@ -64,10 +53,7 @@ public struct PackedConvolution: Sendable {
     /// input is `height` x `width` and the window starts `top` rows and `left` columns earlier.
     public func absorbingPadding(height: Int, width: Int, top: Int, left: Int) -> PackedConvolution {
         var moved = self
-        moved.geometry.inputHeight = height
-        moved.geometry.inputWidth = width
-        moved.geometry.padTop += top
-        moved.geometry.padLeft += left
+        moved.geometry = geometry.absorbingPadding(height: height, width: width, top: top, left: left)
         return moved
     }
 

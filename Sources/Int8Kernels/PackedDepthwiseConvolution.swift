@@ -34,20 +34,17 @@ public struct PackedDepthwiseConvolution: Sendable {
     var taps: Int { geometry.filterHeight * geometry.filterWidth }
     var tapPairs: Int { (taps + 1) / 2 }
 
-    /// Scratch bytes `depthwiseConvolutionInt8Fast` needs per call (16-byte aligned; per thread when
-    /// calls run in parallel): input pointers for each filter row and twice for each tap, and an
-    /// input row of zero points.
     /// The same packed weights for a depthwise convolution that reads the unpadded input of a PAD:
     /// the input is `height` x `width` and the window starts `top` rows and `left` columns earlier.
     public func absorbingPadding(height: Int, width: Int, top: Int, left: Int) -> PackedDepthwiseConvolution {
         var moved = self
-        moved.geometry.inputHeight = height
-        moved.geometry.inputWidth = width
-        moved.geometry.padTop += top
-        moved.geometry.padLeft += left
+        moved.geometry = geometry.absorbingPadding(height: height, width: width, top: top, left: left)
         return moved
     }
 
+    /// Scratch bytes `depthwiseConvolutionInt8Fast` needs per call (16-byte aligned; per thread when
+    /// calls run in parallel): input pointers for each filter row and twice for each tap, and an
+    /// input row of zero points.
     public var scratchByteCount: Int {
         (geometry.filterHeight + 2 * taps) * MemoryLayout<UnsafePointer<Int8>>.stride
             + geometry.inputWidth * geometry.inputChannels

@@ -8,7 +8,7 @@ func widenInputRows(_ packed: PackedConvolution, row: Int, input: UnsafePointer<
                     to rows: UnsafeMutablePointer<Int16>) {
     let g = packed.geometry
     let channels = g.inputChannels
-    let width = packed.paddedWidth
+    let width = packed.geometry.paddedInputWidth
     let leftColumns = min(g.padLeft, width)
     let insideColumns = max(min(g.inputWidth, width - leftColumns), 0)
     let inputCount = g.batches * g.inputHeight * g.inputWidth * channels

@@ -27,7 +27,7 @@ public func convolutionInt8VNNI(_ packed: PackedConvolutionVNNI, input: UnsafePo
                                     rowBytes: packed.rowStride, segmentBytes: g.dilationWidth * g.inputChannels,
                                     filterRows: g.filterHeight)
             for row in rows {
-                convertInputRows(g, width: packed.paddedWidth, rowStride: packed.rowStride, paddingByte: packed.paddingByte,
+                convertInputRows(g, width: g.paddedInputWidth, rowStride: packed.rowStride, paddingByte: packed.paddingByte,
                                  row: row, input: input, to: converted)
                 var x = 0
                 while x < g.outputWidth {
@@ -383,12 +383,12 @@ func requantize16(_ accumulators: __m512i, _ c: UnsafePointer<VNNIBlockConstants
     var x = accumulators
     if leftShift { x = _mm512_sllv_epi32(x, unsafeBitCast(c.pointee.leftShift, to: __m512i.self)) }
     let even = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, unsafeBitCast(c.pointee.multiplier, to: __m512i.self)),
-                                                  unsafeBitCast(c.pointee.roundingEven, to: __m512i.self)),
-                                 unsafeBitCast(c.pointee.shiftEven, to: __m512i.self))
+                                                  c.pointee.roundingEven),
+                                 c.pointee.shiftEven)
     let odd = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32),
                                                                   unsafeBitCast(c.pointee.multiplierOdd, to: __m512i.self)),
-                                                 unsafeBitCast(c.pointee.roundingOdd, to: __m512i.self)),
-                                unsafeBitCast(c.pointee.shiftOdd, to: __m512i.self))
+                                                 c.pointee.roundingOdd),
+                                c.pointee.shiftOdd)
     // The results sit in the low halves of the 64-bit lanes; the odd ones move up between them.
     return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32))
 }

@@ -36,23 +36,12 @@ public struct PackedConvolutionVNNI: Sendable {
     /// At most 8 output channels: each vector holds two pixels' channels (lanes 8-15 repeat 0-7).
     let pairsPixels: Bool
 
-    /// Columns of a converted input row: from the first padding column to the last column any
-    /// output pixel reads.
-    var paddedWidth: Int {
-        let g = geometry
-        return (g.outputWidth - 1) * g.strideWidth + (g.filterWidth - 1) * g.dilationWidth + 1
-    }
-
     /// Bytes from one converted input row in the scratch to the next; the spare 64 take quads that
     /// run past a segment's end.
-    var rowStride: Int { paddedWidth * geometry.inputChannels + 64 }
+    var rowStride: Int { geometry.paddedInputWidth * geometry.inputChannels + 64 }
 
-    /// A 1x1, stride-1, unpadded convolution: each output pixel reads just its own input pixel.
-    public var isPointwise: Bool {
-        let g = geometry
-        return g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
-            && g.padTop == 0 && g.padLeft == 0 && g.inputHeight == g.outputHeight && g.inputWidth == g.outputWidth
-    }
+    /// A 1x1, stride-1, unpadded convolution (see `ConvolutionGeometry.isPointwise`).
+    public var isPointwise: Bool { geometry.isPointwise }
 
     /// Pixels a kernel call computes together: 8, or 16 when vectors hold two pixels.
     var tilePixels: Int { pairsPixels ? 16 : 8 }
@@ -69,10 +58,7 @@ public struct PackedConvolutionVNNI: Sendable {
     /// The same packed weights for a convolution that reads the unpadded input of a PAD.
     public func absorbingPadding(height: Int, width: Int, top: Int, left: Int) -> PackedConvolutionVNNI {
         var moved = self
-        moved.geometry.inputHeight = height
-        moved.geometry.inputWidth = width
-        moved.geometry.padTop += top
-        moved.geometry.padLeft += left
+        moved.geometry = geometry.absorbingPadding(height: height, width: width, top: top, left: left)
         return moved
     }
 

@@ -48,10 +48,7 @@ public struct PackedDepthwiseConvolutionVNNI: Sendable {
     /// The same packed weights for a depthwise convolution that reads the unpadded input of a PAD.
     public func absorbingPadding(height: Int, width: Int, top: Int, left: Int) -> PackedDepthwiseConvolutionVNNI {
         var moved = self
-        moved.geometry.inputHeight = height
-        moved.geometry.inputWidth = width
-        moved.geometry.padTop += top
-        moved.geometry.padLeft += left
+        moved.geometry = geometry.absorbingPadding(height: height, width: width, top: top, left: left)
         return moved
     }
 

@@ -370,14 +370,10 @@ struct ConvolutionStep: PaddingAbsorbingStep, RowPartitionedStep {
     }
 
     func absorbingPadding(input newInput: Int, height: Int, width: Int, top: Int, left: Int) -> any KernelStep {
-        var g = geometry
-        g.inputHeight = height
-        g.inputWidth = width
-        g.padTop += top
-        g.padLeft += left
-        return ConvolutionStep(kind: kind, geometry: g, arithmetic: arithmetic,
-                               fast: fast?.absorbingPadding(height: height, width: width, top: top, left: left),
-                               input: newInput, filter: filter, bias: bias, output: output)
+        ConvolutionStep(kind: kind, geometry: geometry.absorbingPadding(height: height, width: width, top: top, left: left),
+                        arithmetic: arithmetic,
+                        fast: fast?.absorbingPadding(height: height, width: width, top: top, left: left),
+                        input: newInput, filter: filter, bias: bias, output: output)
     }
 }
 
