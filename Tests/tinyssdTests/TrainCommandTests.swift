@@ -78,7 +78,8 @@ import Training
         try resumed.run()
         let after = Self.rows(metrics)
         #expect(after.map { $0.split(separator: ",")[0] } == ["1", "2", "3"])
-        // Epochs finished before the kill are kept as they were, not trained again.
+        // Epochs finished before the kill are kept as they were, not trained again: the rows hold
+        // each epoch's seconds and img/s, which a second training of it would not repeat.
         #expect(Array(after.prefix(beforeKill.count)) == beforeKill)
         let last = try Checkpoint(contentsOf: (run as NSString).appendingPathComponent("checkpoints/last.safetensors"))
         #expect(last.epoch == 3 && last.resume?.optimizerStep == 3 * 2)
