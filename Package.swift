@@ -52,6 +52,7 @@ let package = Package(
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "ImageIO", targets: ["ImageIO"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Quantization", targets: ["Quantization"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,6 +85,9 @@ let package = Package(
         // targets, loss, optimizers, data augmentation and loading, checkpoints.
         .target(name: "Training", dependencies: ["Detection", "Evaluation", "ImageIO", "TFLiteFormat", "COpenBLAS"],
                 swiftSettings: vectorSettings),
+        // Float graph -> calibration -> int8 graph, as the TFLite converter's post-training quantization;
+        // float export of checkpoints and of int8 files.
+        .target(name: "Quantization", dependencies: ["TFLiteFormat", "Runtime", "Detection", "Training"]),
         // Reference against fast kernels on the model's layer shapes: swift run -c release kernel-bench
         .executableTarget(name: "kernel-bench", dependencies: ["Int8Kernels", "Int8KernelsAVX512"],
                           path: "Benchmarks/KernelBenchmarks", swiftSettings: avx512Callers),
@@ -95,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "tinyssd",
             dependencies: [
-                "Runtime", "TFLiteFormat", "Detection", "Evaluation", "ImageIO", "Training",
+                "Runtime", "TFLiteFormat", "Detection", "Evaluation", "ImageIO", "Training", "Quantization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -110,6 +114,8 @@ let package = Package(
                     exclude: ["Resources"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Detection", "ImageIO", "Runtime", "TFLiteFormat", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Evaluation", "ImageIO", "TFLiteFormat", "COpenBLAS", "TestSupport"]),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Training", "Runtime", "TFLiteFormat", "TestSupport"],
+                    exclude: ["Resources"]),
         .testTarget(name: "tinyssdTests", dependencies: ["tinyssd", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Resources"]),
     ]

@@ -1,0 +1,18 @@
+/// What can go wrong turning a float graph into an int8 one, with the tensor or operator named.
+public enum QuantizationError: Error, Equatable, CustomStringConvertible {
+    /// The float graph has a shape or operator the quantizer does not handle.
+    case unsupportedGraph(String)
+    /// Calibration saw NaN or an infinity in a tensor.
+    case nonFiniteActivation(tensor: String, operatorIndex: Int)
+    /// No calibration range was recorded for a tensor that needs one.
+    case missingRange(tensor: String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedGraph(let reason): return "cannot quantize this graph: \(reason)"
+        case .nonFiniteActivation(let tensor, let op):
+            return "calibration produced a non-finite value in tensor \(tensor) (output of operator \(op)); check the model's weights and the calibration images"
+        case .missingRange(let tensor): return "no calibration range for tensor \(tensor)"
+        }
+    }
+}
