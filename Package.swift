@@ -87,7 +87,7 @@ let package = Package(
                 swiftSettings: vectorSettings),
         // Float graph -> calibration -> int8 graph, as the TFLite converter's post-training quantization;
         // float export of checkpoints and of int8 files.
-        .target(name: "Quantization", dependencies: ["TFLiteFormat", "Runtime", "Detection", "Training"]),
+        .target(name: "Quantization", dependencies: ["TFLiteFormat", "Runtime", "Detection", "ImageIO", "Training"]),
         // Reference against fast kernels on the model's layer shapes: swift run -c release kernel-bench
         .executableTarget(name: "kernel-bench", dependencies: ["Int8Kernels", "Int8KernelsAVX512"],
                           path: "Benchmarks/KernelBenchmarks", swiftSettings: avx512Callers),

@@ -1,0 +1,25 @@
+/// The element type of the quantized model's input or output (the zoo's
+/// `quantization_input_type` / `quantization_output_type`).
+public enum InterfaceType: String, Sendable, CaseIterable, Codable {
+    case uint8, int8, float
+}
+
+/// What the quantizer makes of a float graph.
+public struct QuantizationOptions: Equatable, Sendable {
+    public var granularity: WeightGranularity
+    public var inputType: InterfaceType
+    public var outputType: InterfaceType
+    /// Dequantize each branch of the output concatenation (scores, boxes, anchors) on its own
+    /// scale and concatenate in float32, instead of forcing all three onto the concatenation's
+    /// scale as the converter does (scores then come in steps of that scale). Needs float output.
+    public var separateOutputScales: Bool
+
+    /// The model zoo's deployment setting: per-channel weights, uint8 in, float out.
+    public init(granularity: WeightGranularity = .perChannel, inputType: InterfaceType = .uint8,
+                outputType: InterfaceType = .float, separateOutputScales: Bool = false) {
+        self.granularity = granularity
+        self.inputType = inputType
+        self.outputType = outputType
+        self.separateOutputScales = separateOutputScales
+    }
+}
