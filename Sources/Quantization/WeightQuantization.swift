@@ -16,7 +16,8 @@ public enum WeightGranularity: String, Sendable, CaseIterable, Codable {
 /// 4. when the bias would need more than 2^30 - 1 steps of `inputScale * s`
 ///    (`SetBiasParamsWithAdjustments`), the bias scale becomes |b| / (2^30 - 1) and s that divided
 ///    by the input scale;
-/// 5. q = round half away from zero(w * float32(1 / s)) clamped to [-127, 127]; bias q = round(b / bias scale).
+/// 5. q = round half away from zero(w * float32(1 / s)) clamped to [-127, 127]; bias q = round(b / bias scale)
+///    in float32.
 public struct QuantizedConvolutionWeights: Equatable, Sendable {
     public var filter: [Int8]
     public var filterScales: [Float]
@@ -59,9 +60,9 @@ public struct QuantizedConvolutionWeights: Equatable, Sendable {
             let q = (w * reciprocals[c]).rounded(.toNearestOrAwayFromZero)
             return Int8(min(max(q, -127), 127))
         }
+        // In float32, as the converter (the reference files' large biases are multiples of 64).
         self.bias = bias.enumerated().map { c, b in
-            let scale = Double(biasScales[granularity == .perTensor ? 0 : c])
-            let q = (Double(b) / scale).rounded(.toNearestOrAwayFromZero)
+            let q = Double((b / biasScales[granularity == .perTensor ? 0 : c]).rounded(.toNearestOrAwayFromZero))
             return Int32(min(max(q, Double(Int32.min)), Double(Int32.max)))
         }
         filterScales = scales

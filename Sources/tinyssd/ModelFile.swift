@@ -27,9 +27,10 @@ func readFile(_ path: String) throws -> [UInt8] {
     }
 }
 
+/// Writes through a temporary file renamed into place, so a failure leaves no partial file.
 func writeFile(_ path: String, _ bytes: some Sequence<UInt8>) throws {
     do {
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
         throw FileError.unwritable(path: path, reason: (error as NSError).localizedDescription)
     }

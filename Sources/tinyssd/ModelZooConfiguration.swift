@@ -1,4 +1,5 @@
 import Foundation
+import Quantization
 import Yams
 
 /// The parts of the STM32 model zoo's `user_config.yaml` that TinySSD uses. Sections and keys it
@@ -24,6 +25,9 @@ struct ModelZooConfiguration: Decodable {
         var training_path: String?
         var validation_path: String?
         var test_path: String?
+        var quantization_path: String?
+        /// Fraction of `quantization_path` to calibrate on (empty: all of it).
+        var quantization_split: Double?
     }
 
     struct Rescaling: Decodable {
@@ -68,6 +72,19 @@ struct ModelZooConfiguration: Decodable {
         var transfer_learning: Bool?
     }
 
+    /// The zoo's quantization service settings; `quantize` and `evaluate` are the older keys.
+    struct Quantization: Decodable {
+        var quantize: Bool?
+        var evaluate: Bool?
+        var quantizer: String?
+        var quantization_type: String?
+        var quantization_input_type: String?
+        var quantization_output_type: String?
+        var granularity: String?
+        var optimize: Bool?
+        var export_dir: String?
+    }
+
     var general: General?
     var train_parameters: TrainParameters?
     var dataset: Dataset?
@@ -75,12 +92,13 @@ struct ModelZooConfiguration: Decodable {
     var post_processing: PostProcessing?
     var data_augmentation: DataAugmentation?
     var model: Model?
+    var quantization: Quantization?
 
     /// The folder of the file: relative dataset and model paths are resolved against it.
     var directory = URL(fileURLWithPath: ".")
 
     private enum CodingKeys: String, CodingKey {
-        case general, train_parameters, dataset, pre_processing, post_processing, data_augmentation, model
+        case general, train_parameters, dataset, pre_processing, post_processing, data_augmentation, model, quantization
     }
 
     static func load(_ path: String) throws -> ModelZooConfiguration {
@@ -127,6 +145,24 @@ struct ModelZooConfiguration: Decodable {
         }
         if let shape = model?.input_shape, shape.count != 3 || shape[0] != shape[1] || shape[2] != 3 {
             throw FileError.invalidConfiguration(path: path, reason: "model.input_shape \(shape) is not a square RGB shape [size, size, 3]")
+        }
+        if let quantizer = quantization?.quantizer, quantizer.lowercased() != "tflite_converter" {
+            throw FileError.invalidConfiguration(path: path, reason: "quantization.quantizer '\(quantizer)' is not supported (TFlite_converter: TinySSD does what the TFLite converter does)")
+        }
+        if let type = quantization?.quantization_type, type.uppercased() != "PTQ" {
+            throw FileError.invalidConfiguration(path: path, reason: "quantization.quantization_type '\(type)' is not supported (PTQ)")
+        }
+        for (key, value) in [("quantization_input_type", quantization?.quantization_input_type),
+                             ("quantization_output_type", quantization?.quantization_output_type)] {
+            if let value, InterfaceType(rawValue: value.lowercased()) == nil {
+                throw FileError.invalidConfiguration(path: path, reason: "quantization.\(key) '\(value)' is not one of int8, uint8, float")
+            }
+        }
+        if let granularity = quantization?.granularity, WeightGranularity(rawValue: granularity.lowercased()) == nil {
+            throw FileError.invalidConfiguration(path: path, reason: "quantization.granularity '\(granularity)' is not one of per_channel, per_tensor")
+        }
+        if let split = dataset?.quantization_split, !(split > 0 && split <= 1) {
+            throw FileError.invalidConfiguration(path: path, reason: "dataset.quantization_split \(split) must lie in (0, 1]")
         }
         if let contrast = data_augmentation?.linear_contrast, contrast.count != 2 || contrast[0] > contrast[1] {
             throw FileError.invalidConfiguration(path: path, reason: "data_augmentation.linear_contrast must be [low, high]")

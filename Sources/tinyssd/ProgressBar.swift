@@ -2,7 +2,7 @@ import Foundation
 
 /// A progress line on stderr with rate and ETA. On a terminal it redraws in place; otherwise (CI
 /// logs, pipes) it prints a line every 10 %, so logs stay short.
-final class ProgressBar {
+final class ProgressBar: @unchecked Sendable {
     private let total: Int
     private let label: String
     private let unit: String
@@ -10,6 +10,8 @@ final class ProgressBar {
     private let interactive = isatty(STDERR_FILENO) != 0
     private var done = 0
     private var lastDecile = -1
+    /// Workers of a parallel loop may advance it.
+    private let lock = NSLock()
 
     init(total: Int, label: String, unit: String) {
         self.total = max(total, 1)
@@ -19,6 +21,8 @@ final class ProgressBar {
 
     /// `detail` (e.g. the running loss) is shown after the ETA.
     func advance(by count: Int = 1, detail: String = "") {
+        lock.lock()
+        defer { lock.unlock() }
         done += count
         let decile = done * 10 / total
         guard interactive || decile != lastDecile || done == total else { return }
