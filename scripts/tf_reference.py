@@ -8,6 +8,7 @@ Subcommands (each has its own --help):
   export-checkpoint  Keras weights (.weights.h5 / .keras) -> a TinySSD checkpoint (.safetensors)
   convert            a TinySSD checkpoint -> int8 .tflite with the TFLite converter (and a float one)
   forward            Keras forward pass of a checkpoint on a raw float32 [1,S,S,3] input
+  preprocess         an image -> raw float32 (and uint8) network input, as the calibration sees it
   compare            largest differences between two raw float32 [1,NA,10] outputs
   names              the TinySSD <-> Keras layer-name table for one architecture
 
@@ -589,8 +590,27 @@ def cmd_convert(a):
               % (a.out, len(flat), report['convert_seconds'], report['total_seconds']))
 
 
+def cmd_preprocess(a):
+    import numpy as np
+    rescaling = {'scale': a.scale, 'offset': a.offset}
+    x = preprocess(a.image, a.size, rescaling)[None]
+    x.astype('<f4').tofile(a.out)
+    print('wrote %s: float32 %s' % (a.out, list(x.shape)))
+    if a.u8:
+        # The zoo's input quantization: uint8, scale 1/scale, zero point -offset*scale (127 for 127.5, -1
+        # after truncation as the converter records it), round half to even, clamp.
+        q_scale = np.float32(1.0 / a.scale)
+        zero_point = int(-a.offset * a.scale) if a.zero_point is None else a.zero_point
+        q = np.clip(np.rint(x / q_scale) + zero_point, 0, 255).astype(np.uint8)
+        q.tofile(a.u8)
+        print('wrote %s: uint8 %s (scale %.9g, zero point %d)' % (a.u8, list(q.shape), q_scale, zero_point))
+
+
 def cmd_compare(a):
     import numpy as np
+    for path in (a.first, a.second):
+        if not os.path.isfile(path):
+            raise ReferenceError('%s: no such file' % path)
     x, y = np.fromfile(a.first, dtype='<f4'), np.fromfile(a.second, dtype='<f4')
     if x.size != y.size or x.size % a.columns:
         raise ReferenceError('%s holds %d floats, %s %d: not two [1, NA, %d] outputs' % (a.first, x.size, a.second, y.size, a.columns))
@@ -599,7 +619,7 @@ def cmd_compare(a):
     nc = a.columns - 8
     parts = {'all': d, 'scores': d[:, :nc], 'boxes': d[:, nc:nc + 4], 'anchors': d[:, nc + 4:]}
     report = {k: {'max_abs': float(v.max()), 'mean_abs': float(v.mean())} for k, v in parts.items()}
-    report['anchors_rows'] = int(x.shape[0])
+    report['rows'] = int(x.shape[0])
     report['worst_row'] = int(np.unravel_index(np.argmax(d), d.shape)[0])
     print(json.dumps(report))
     if a.tolerance is not None and report['all']['max_abs'] > a.tolerance:
@@ -673,6 +693,19 @@ def main(argv=None):
     q.add_argument('--input', required=True, help='raw float32 [1,S,S,3] file')
     q.add_argument('--output', required=True, help='raw float32 [1,NA,C+9] file to write')
     q.set_defaults(run=cmd_forward)
+
+    q = sub.add_parser('preprocess', help='an image -> the raw network input (float32, and uint8)',
+                       description='Pre-process one image as convert\'s calibration does (cv2.imread -> RGB -> cv2.resize '
+                                   'INTER_LINEAR -> x/scale + offset) and write it as raw float32 [1,S,S,3]; with --u8 also '
+                                   'the quantized uint8 input of the int8 model.')
+    q.add_argument('image')
+    q.add_argument('--size', type=int, required=True, help='input side S')
+    q.add_argument('--out', required=True, help='raw float32 file to write')
+    q.add_argument('--u8', help='also write the uint8 model input here')
+    q.add_argument('--scale', type=float, default=127.5, help='rescaling scale (default 127.5)')
+    q.add_argument('--offset', type=float, default=-1.0, help='rescaling offset (default -1)')
+    q.add_argument('--zero-point', type=int, help='uint8 zero point (default -offset*scale truncated: 127)')
+    q.set_defaults(run=cmd_preprocess)
 
     q = sub.add_parser('compare', help='differences between two raw float32 model outputs',
                        description='Max and mean absolute differences of two raw float32 [1,NA,C] outputs, overall and '
