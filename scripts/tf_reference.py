@@ -9,6 +9,7 @@ Subcommands (each has its own --help):
   convert            a TinySSD checkpoint -> int8 .tflite with the TFLite converter (and a float one)
   forward            Keras forward pass of a checkpoint on a raw float32 [1,S,S,3] input
   preprocess         an image -> raw float32 (and uint8) network input, as the calibration sees it
+  ops                a .tflite's operators and options, or their differences from a reference model
   compare            largest differences between two raw float32 [1,NA,10] outputs
   names              the TinySSD <-> Keras layer-name table for one architecture
 
@@ -606,6 +607,82 @@ def cmd_preprocess(a):
         print('wrote %s: uint8 %s (scale %.9g, zero point %d)' % (a.u8, list(q.shape), q_scale, zero_point))
 
 
+def tflite_ops(path):
+    """[(signature, details)] of a .tflite's operators in execution order: the signature holds the op,
+    output shape and builtin options (padding, strides, fused activation, ...); details the output type,
+    scale and zero point."""
+    from tensorflow.lite.python import schema_py_generated as schema
+    from tensorflow.lite.tools import flatbuffer_utils
+    if not os.path.isfile(path):
+        raise ReferenceError('%s: no such file' % path)
+    model = flatbuffer_utils.read_model(path)
+    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith('_')}
+    activations = {v: k for k, v in vars(schema.ActivationFunctionType).items() if not k.startswith('_')}
+    types = {v: k for k, v in vars(schema.TensorType).items() if not k.startswith('_')}
+    graph = model.subgraphs[0]
+    out = []
+    for op in graph.operators:
+        code = model.operatorCodes[op.opcodeIndex]
+        name = names.get(max(code.builtinCode, code.deprecatedBuiltinCode), str(code.builtinCode))
+        tensor = graph.tensors[op.outputs[0]]
+        options = []
+        o = op.builtinOptions
+        if o is not None:
+            for field in ('padding', 'strideW', 'strideH', 'depthMultiplier', 'dilationWFactor', 'fusedActivationFunction',
+                          'keepDims', 'axis', 'beta', 'alignCorners', 'halfPixelCenters', 'valuesCount'):
+                if hasattr(o, field):
+                    v = getattr(o, field)
+                    if field == 'padding':
+                        v = 'SAME' if v == schema.Padding.SAME else 'VALID'
+                    elif field == 'fusedActivationFunction':
+                        v = activations.get(v, v)
+                    options.append('%s=%s' % (field, v))
+        q = tensor.quantization
+        scale = list(q.scale) if q is not None and q.scale is not None else []
+        zero = list(q.zeroPoint) if q is not None and q.zeroPoint is not None else []
+        details = '%s%s' % (types.get(tensor.type, tensor.type),
+                            ' scale %.6g zp %d' % (scale[0], zero[0]) if len(scale) == 1 else '')
+        shape = [int(d) for d in tensor.shape]
+        out.append(('%s %s %s' % (name, shape, ' '.join(options)), details, int(code.version)))
+    return out
+
+
+def cmd_ops(a):
+    quiet_tensorflow()
+    import difflib
+    ours = tflite_ops(a.model)
+    if not a.against:
+        for i, (signature, details, version) in enumerate(ours):
+            print('%4d %s | v%d %s' % (i, signature, version, details))
+        return
+    reference = tflite_ops(a.against)
+    left, right = [r[0] for r in reference], [r[0] for r in ours]
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    differences = 0
+    versions = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == 'equal':
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                if reference[i][2] != ours[j][2]:
+                    key = (left[i].split()[0], reference[i][2], ours[j][2])
+                    versions[key] = versions.get(key, 0) + 1
+            if a.scales:
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    if reference[i][1] != ours[j][1]:
+                        print('  %4d/%-4d %s: %s | %s' % (i, j, left[i], reference[i][1], ours[j][1]))
+            continue
+        differences += 1
+        for i in range(i1, i2):
+            print('- %4d %s' % (i, left[i]))
+        for j in range(j1, j2):
+            print('+ %4d %s' % (j, right[j]))
+    for (op, theirs, mine), count in sorted(versions.items()):
+        print('  version: %d %s v%d in the reference, v%d here' % (count, op, theirs, mine))
+    print('%d operators in %s, %d in %s; %d differing stretch(es) (- reference, + this model); '
+          '%d matching operators with another version' % (len(left), a.against, len(right), a.model, differences,
+                                                          sum(versions.values())))
+
+
 def cmd_compare(a):
     import numpy as np
     for path in (a.first, a.second):
@@ -706,6 +783,15 @@ def main(argv=None):
     q.add_argument('--offset', type=float, default=-1.0, help='rescaling offset (default -1)')
     q.add_argument('--zero-point', type=int, help='uint8 zero point (default -offset*scale truncated: 127)')
     q.set_defaults(run=cmd_preprocess)
+
+    q = sub.add_parser('ops', help="a .tflite's operators with their options, or their differences from another",
+                       description='List the operators of a .tflite in execution order with output shape, builtin options '
+                                   '(padding, strides, fused activation, ...) and output quantization; with --against, '
+                                   'print only the stretches that differ from the reference model.')
+    q.add_argument('model')
+    q.add_argument('--against', help='reference .tflite to diff against')
+    q.add_argument('--scales', action='store_true', help='with --against: also show output type/scale differences of matching operators')
+    q.set_defaults(run=cmd_ops)
 
     q = sub.add_parser('compare', help='differences between two raw float32 model outputs',
                        description='Max and mean absolute differences of two raw float32 [1,NA,C] outputs, overall and '
