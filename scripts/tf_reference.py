@@ -64,6 +64,11 @@ class Architecture:
         return [24, 12, 6, 3, 1] if self.input_size == 192 else [32, 16, 8, 4, 2, 1]
 
     @property
+    def tap_sizes(self):
+        # Sides of MobileNet blocks 5, 11 and 13, the first three feature maps before any padding.
+        return [self.input_size // 8, self.input_size // 16, self.input_size // 32]
+
+    @property
     def anchor_sizes(self):
         return ALL_ANCHOR_SIZES[-len(self.feature_map_sizes):]
 
@@ -113,7 +118,7 @@ def anchor_grid(arch, map_index):
 # order (conv2d, conv2d_1, ...; batch_normalization, batch_normalization_1, ...). The TFLite converter
 # orders sibling operators by those node names, so the reference op order needs the same names. The
 # zoo builds, in this order (checked against the tensor names of the three reference .tflite files):
-#   taps: [224/256: zero_padding2d_K], conv2d + batch_normalization per tap 0, 1, 2;
+#   taps: [224: zero_padding2d_K to 32, 16, 8], conv2d + batch_normalization per tap 0, 1, 2;
 #   per pair of extra blocks: depthwise_conv2d + batch_normalization + activation, conv2d + bn + activation,
 #     (twice), then the map's conv2d + batch_normalization;
 #   global_average_pooling2d, reshape (to 1x1), conv2d + a batch normalization NAMED fmap_<last>;
@@ -137,8 +142,8 @@ def layer_table(arch):
     rows = []
     sizes = arch.feature_map_sizes
     maps = len(sizes)
-    if arch.input_size != 192:
-        for k in range(3):
+    for k in range(3):
+        if arch.tap_sizes[k] != sizes[k]:   # 224 only: 28, 14, 7 padded to 32, 16, 8
             rows.append(('fmap_%d_pad' % k, auto('zero_padding2d'), 'pad'))
     for k in range(3):
         rows += [('fmap_%d_conv' % k, auto('conv2d'), 'conv'), ('fmap_%d_bn' % k, auto('batch_normalization'), 'bn')]
@@ -225,8 +230,8 @@ def build_model(arch):
 
     sizes = arch.feature_map_sizes
     tapped = [taps[4], taps[10], taps[12]]
-    if arch.input_size != 192:
-        tapped = [zero_pad_to(t, sizes[k], names['fmap_%d_pad' % k]) for k, t in enumerate(tapped)]
+    tapped = [zero_pad_to(t, sizes[k], names['fmap_%d_pad' % k]) if arch.tap_sizes[k] != sizes[k] else t
+              for k, t in enumerate(tapped)]
     maps = [reduce(t, k) for k, t in enumerate(tapped)]
     x = tapped[2]
     for pair in range(len(sizes) - 4):
