@@ -509,7 +509,9 @@ def cmd_export(a):
     try:
         model.load_weights(a.weights)
     except Exception as e:
-        raise ReferenceError('%s: cannot load into the Keras model of %s (%s)' % (a.weights, arch, e))
+        detail = ' '.join(line.strip() for line in str(e).splitlines()[:4] if line.strip())
+        raise ReferenceError('%s: cannot load into the Keras model of %s (give the architecture with --like, '
+                             '--class-names, --input-size, --alpha): %s' % (a.weights, arch, detail[:400]))
     n = export_checkpoint(model, arch, a.out, class_names, rescaling, a.epoch)
     print('wrote %s: %d tensors, %s, classes %s, rescaling x/%g%+g'
           % (a.out, n, arch, ','.join(class_names), rescaling['scale'], rescaling['offset']))
@@ -603,8 +605,8 @@ def cmd_preprocess(a):
     x.astype('<f4').tofile(a.out)
     print('wrote %s: float32 %s' % (a.out, list(x.shape)))
     if a.u8:
-        # The zoo's input quantization: uint8, scale 1/scale, zero point -offset*scale (127 for 127.5, -1
-        # after truncation as the converter records it), round half to even, clamp.
+        # The zoo's input quantization (PIPELINE.md section 9): uint8, scale 1/scale, zero point
+        # int(-offset * scale) = 127 for the zoo's rescaling, round half to even, clamp.
         q_scale = np.float32(1.0 / a.scale)
         zero_point = int(-a.offset * a.scale) if a.zero_point is None else a.zero_point
         q = np.clip(np.rint(x / q_scale) + zero_point, 0, 255).astype(np.uint8)
