@@ -15,6 +15,8 @@ Subcommands (each has its own --help):
 
 Run it through scripts/tf-reference.sh, which creates the virtual environment
 (${TF_VENV:-.build-tf-venv}: tensorflow-cpu 2.21.0, numpy, safetensors, pyyaml, opencv-python-headless).
+Keras files with the anchors' Lambda layers do not reload with keras.models.load_model in safe mode:
+rebuild the model with build_model() and use model.load_weights(FILE) (.weights.h5 or .keras).
 The module can also be imported from a TensorFlow training script (sys.path: scripts/):
   model = build_model(Architecture(alpha, input_size, class_count))
   arch, class_names, rescaling = load_checkpoint(model, 'best.safetensors')   # optional start
@@ -126,7 +128,10 @@ def anchor_grid(arch, map_index):
 #     lambda (anchors) + reshape; then up_sampling2d [+ zero_padding2d at 192] and Add named fmap_<K>;
 #   classes_concat, classes_softmax, bboxes_concat, anchors_concat, predictions (named).
 # MobileNet's own layers (conv1, conv1_bn, conv_dw_N, conv_dw_N_bn, conv_pw_N, conv_pw_N_bn) have the
-# same names in TinySSD and Keras and are not in the table.
+# same names in TinySSD and Keras and are not in the table. The layers get these names explicitly, so the
+# table holds whatever else was built in the process. (Keras 3 opens each layer's TF name scope twice,
+# so TF nodes read model_1/conv2d_7_1/...; the relative order stays and the converted 192/224/256 graphs
+# have the reference's operator order, except the PAD + stride-2 depthwise pairs TF 2.21 fuses.)
 
 def layer_table(arch):
     """Rows (tinyssd_name, keras_name, kind) of the SSD part in the zoo's construction order. kind is
