@@ -233,20 +233,39 @@ struct NarrowFloatSums {
         (a1, a2, a3) = (a0, a0, a0)
     }
 
+    /// Odd depth steps go to a second set of sums, so 8 chains of FMAs hide their latency.
     @inline(__always)
     mutating func accumulate(_ base: UnsafePointer<Float>, _ block: FloatPixelBlock, count: Int,
                              weights w: inout UnsafePointer<Float>) {
         let p0 = base + block.o0, p1 = base + block.o1, p2 = base + block.o2, p3 = base + block.o3
+        var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>(), b3 = SIMD8<Float>()
         var k = 0
-        while k < count {
+        while k &+ 2 <= count {
+            let even = loadVector(w, as: SIMD8<Float>.self)
+            let odd = loadVector(w + 8, as: SIMD8<Float>.self)
+            w += 16
+            a0.addProduct(SIMD8(repeating: p0[k]), even)
+            a1.addProduct(SIMD8(repeating: p1[k]), even)
+            a2.addProduct(SIMD8(repeating: p2[k]), even)
+            a3.addProduct(SIMD8(repeating: p3[k]), even)
+            b0.addProduct(SIMD8(repeating: p0[k &+ 1]), odd)
+            b1.addProduct(SIMD8(repeating: p1[k &+ 1]), odd)
+            b2.addProduct(SIMD8(repeating: p2[k &+ 1]), odd)
+            b3.addProduct(SIMD8(repeating: p3[k &+ 1]), odd)
+            k &+= 2
+        }
+        if k < count {
             let weight = loadVector(w, as: SIMD8<Float>.self)
             w += 8
             a0.addProduct(SIMD8(repeating: p0[k]), weight)
             a1.addProduct(SIMD8(repeating: p1[k]), weight)
             a2.addProduct(SIMD8(repeating: p2[k]), weight)
             a3.addProduct(SIMD8(repeating: p3[k]), weight)
-            k &+= 1
         }
+        a0 += b0
+        a1 += b1
+        a2 += b2
+        a3 += b3
     }
 
     @inline(__always)
