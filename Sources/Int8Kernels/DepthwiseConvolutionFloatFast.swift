@@ -171,26 +171,37 @@ struct DepthwiseFloatKernel {
     }
 
     /// The first `vectorChannels` channels of column `x` (`output` at the pixel's channel 0), 8 at
-    /// a time, each tap checked against the input's width: columns in the padding.
+    /// a time, each tap checked against the input's width: columns in the padding. A 3x3 filter
+    /// sums in `interior3x3`'s two chains (taps 0-4 from the bias, 5-8 from zero), so a column gives
+    /// the same values whether its padding is implicit or an explicit PAD's zeros (a skipped tap
+    /// and a tap reading zero add the same nothing).
     func borderPixel(x: Int, to output: UnsafeMutablePointer<Float>) {
         let g = packed.geometry
         let left = x * g.strideWidth - g.padLeft
         let low = SIMD8<Float>(repeating: packed.activationMin), high = SIMD8<Float>(repeating: packed.activationMax)
+        let split = g.filterHeight == 3 && g.filterWidth == 3 ? 5 : packed.taps
         var c = 0
         while c < packed.vectorChannels {
             var sum = loadVector(bias + c, as: SIMD8<Float>.self)
+            var second = SIMD8<Float>()
             var tap = 0
             for fy in 0..<g.filterHeight {
                 let row = rowInputs[fy]
                 for fx in 0..<g.filterWidth {
                     let ix = left + fx * g.dilationWidth
                     if ix >= 0 && ix < g.inputWidth {
-                        sum.addProduct(loadVector(row + (ix * g.inputChannels + c), as: SIMD8<Float>.self),
-                                       loadVector(weights + (tap * g.outputChannels + c), as: SIMD8<Float>.self))
+                        let value = loadVector(row + (ix * g.inputChannels + c), as: SIMD8<Float>.self)
+                        let weight = loadVector(weights + (tap * g.outputChannels + c), as: SIMD8<Float>.self)
+                        if tap < split {
+                            sum.addProduct(value, weight)
+                        } else {
+                            second.addProduct(value, weight)
+                        }
                     }
                     tap += 1
                 }
             }
+            if split < packed.taps { sum += second }
             storeVector(clamped(sum, low, high), to: output + c)
             c &+= 8
         }

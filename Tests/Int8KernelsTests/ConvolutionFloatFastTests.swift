@@ -66,6 +66,32 @@ struct FloatConvolutionCase: CustomStringConvertible {
         cuts.sort()
         return (0..<cuts.count - 1).map { cuts[$0]..<cuts[$0 + 1] }
     }
+
+    /// The same case with its implicit padding made explicit: the input padded with zeros to
+    /// exactly the rows and columns the windows read, and no padding left in the geometry.
+    func withExplicitPadding() -> FloatConvolutionCase {
+        var c = self
+        let g = geometry
+        let height = (g.outputHeight - 1) * g.strideHeight + (g.filterHeight - 1) * g.dilationHeight + 1
+        let width = g.paddedInputWidth
+        var padded = [Float](repeating: 0, count: g.batches * height * width * g.inputChannels)
+        for b in 0..<g.batches {
+            for y in 0..<g.inputHeight where y + g.padTop < height {
+                for x in 0..<g.inputWidth where x + g.padLeft < width {
+                    for ch in 0..<g.inputChannels {
+                        padded[((b * height + y + g.padTop) * width + x + g.padLeft) * g.inputChannels + ch] =
+                            input[((b * g.inputHeight + y) * g.inputWidth + x) * g.inputChannels + ch]
+                    }
+                }
+            }
+        }
+        c.input = padded
+        c.geometry.inputHeight = height
+        c.geometry.inputWidth = width
+        c.geometry.padTop = 0
+        c.geometry.padLeft = 0
+        return c
+    }
 }
 
 /// The bound the fast float kernels are held to: `|fast - reference| <= 1e-5 * max(1, |reference|)`
@@ -206,6 +232,26 @@ func withGarbageScratch<R>(_ bytes: Int, _ body: (UnsafeMutableRawPointer) -> R)
         ]
         for c in cases { Self.check(c, &random) }
     }
+
+    /// Implicit padding and an explicit PAD's zeros give the same values bit for bit, so the
+    /// runtime's PAD absorption changes no result.
+    @Test func implicitPaddingEqualsExplicitZeros() {
+        var random = DeterministicRandom(seed: 2404)
+        for _ in 0..<60 {
+            let filterHeight = random.element(of: [1, 2, 3, 3, 5])
+            let filterWidth = random.element(of: [1, 3, 3, 4])
+            let c = FloatConvolutionCase(
+                &random, batches: random.integer(in: 1...2), inputHeight: random.integer(in: 1...8),
+                inputWidth: random.integer(in: 1...8), inputChannels: random.integer(in: 1...20),
+                outputChannels: random.integer(in: 1...40), filterHeight: filterHeight, filterWidth: filterWidth,
+                stride: (random.integer(in: 1...2), random.integer(in: 1...2)),
+                dilation: random.below(5) == 0 ? (random.integer(in: 1...2), random.integer(in: 1...2)) : (1, 1),
+                padding: (random.integer(in: 0...filterHeight - 1), random.integer(in: 0...filterHeight - 1),
+                          random.integer(in: 0...filterWidth - 1), random.integer(in: 0...filterWidth - 1)))
+            let rows = [0..<c.geometry.batches * c.geometry.outputHeight]
+            #expect(Self.fastOutput(c, rows: rows) == Self.fastOutput(c.withExplicitPadding(), rows: rows), "\(c)")
+        }
+    }
 }
 
 /// `depthwiseConvolutionFloatFast` against `depthwiseConvolutionFloatReference`, within `withinFloatTolerance`.
@@ -289,6 +335,24 @@ func withGarbageScratch<R>(_ bytes: Int, _ body: (UnsafeMutableRawPointer) -> R)
                                          outputChannels: channels, filterHeight: 3, filterWidth: 3, stride: (stride, stride),
                                          padding: (padding, padding, padding, padding), depthMultiplier: 1)
             Self.check(c, &random)
+        }
+    }
+
+    /// Implicit padding and an explicit PAD's zeros give the same values bit for bit (the border
+    /// columns sum in the interior's order), so the runtime's PAD absorption changes no result.
+    @Test func implicitPaddingEqualsExplicitZeros() {
+        var random = DeterministicRandom(seed: 2909)
+        for _ in 0..<80 {
+            let c = Self.randomCase(&random, multiplier: random.below(4) == 0 ? 2 : 1)
+            let rows = [0..<c.geometry.batches * c.geometry.outputHeight]
+            #expect(Self.fastOutput(c, rows: rows) == Self.fastOutput(c.withExplicitPadding(), rows: rows), "\(c)")
+        }
+        for channels in [8, 16, 24, 32, 67] {
+            let c = FloatConvolutionCase(&random, batches: 1, inputHeight: 7, inputWidth: 9, inputChannels: channels,
+                                         outputChannels: channels, filterHeight: 3, filterWidth: 3, stride: (2, 1),
+                                         padding: (1, 1, 1, 1), depthMultiplier: 1)
+            let rows = [0..<c.geometry.outputHeight]
+            #expect(Self.fastOutput(c, rows: rows) == Self.fastOutput(c.withExplicitPadding(), rows: rows), "\(c)")
         }
     }
 }
