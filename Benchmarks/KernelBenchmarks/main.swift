@@ -1,5 +1,5 @@
-// Times the reference and fast int8 kernels on the 192 SSD model's layer shapes and prints
-// GMAC/s (values per second for QUANTIZE and ADD).
+// Times the reference and fast int8 and float32 kernels on the 192 SSD model's layer shapes and
+// prints GMAC/s (values per second for QUANTIZE and ADD).
 // Run: swift run -c release kernel-bench [--quick] [text a layer name must contain]
 import Int8Kernels
 #if TINYSSD_AVX512
@@ -18,6 +18,10 @@ struct Generator {
     mutating func int8s(_ count: Int) -> [Int8] { (0..<count).map { _ in Int8(truncatingIfNeeded: next()) } }
     mutating func int32s(_ count: Int, below bound: UInt64) -> [Int32] {
         (0..<count).map { _ in Int32(next() % bound) }
+    }
+    /// Floats in [-1, 1).
+    mutating func floats(_ count: Int) -> [Float] {
+        (0..<count).map { _ in Float(next() >> 40) / Float(1 << 23) - 1 }
     }
 }
 
@@ -166,6 +170,51 @@ func depthwiseRow(_ generator: inout Generator, _ name: String, size: Int, chann
     return row
 }
 
+/// A float32 CONV_2D row (ReLU6): `convolutionFloatReference` against `convolutionFloatFast`.
+func floatConvolutionRow(_ generator: inout Generator, _ name: String, size: Int, channels: Int, outputChannels: Int,
+                         filter: Int = 1, stride: Int = 1, padBefore: Int = 0, padAfter: Int = 0) -> Row {
+    let shape = Layer(&generator, size: size, channels: channels, outputChannels: outputChannels, filter: filter,
+                      stride: stride, padBefore: padBefore, padAfter: padAfter, depthwise: false)
+    let g = shape.geometry
+    let input = generator.floats(shape.input.count)
+    let weights = generator.floats(shape.filter.count)
+    let bias = generator.floats(outputChannels)
+    var output = [Float](repeating: 0, count: shape.output.count)
+    let packed = PackedConvolutionFloat(g, filter: weights, bias: bias, activationMin: 0, activationMax: 6)
+    let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(packed.scratchByteCount, 1), alignment: 64)
+    let rows = 0..<g.outputHeight
+    return Row(
+        name: name, work: g.convolutionMACs,
+        reference: {
+            convolutionFloatReference(g, input: input, filter: weights, bias: bias, activationMin: 0, activationMax: 6,
+                                      output: &output)
+        },
+        fast: { convolutionFloatFast(packed, input: input, output: &output, rows: rows, scratch: scratch) })
+}
+
+/// A float32 3x3 DEPTHWISE_CONV_2D row (multiplier 1, ReLU6).
+func floatDepthwiseRow(_ generator: inout Generator, _ name: String, size: Int, channels: Int, stride: Int,
+                       padding: Int) -> Row {
+    let shape = Layer(&generator, size: size, channels: channels, outputChannels: channels, filter: 3, stride: stride,
+                      padBefore: padding, padAfter: padding, depthwise: true)
+    let g = shape.geometry
+    let input = generator.floats(shape.input.count)
+    let weights = generator.floats(shape.filter.count)
+    let bias = generator.floats(channels)
+    var output = [Float](repeating: 0, count: shape.output.count)
+    let packed = PackedDepthwiseConvolutionFloat(g, depthMultiplier: 1, filter: weights, bias: bias, activationMin: 0,
+                                                 activationMax: 6)
+    let scratch = UnsafeMutableRawPointer.allocate(byteCount: packed.scratchByteCount, alignment: 64)
+    let rows = 0..<g.outputHeight
+    return Row(
+        name: name, work: g.depthwiseMACs,
+        reference: {
+            depthwiseConvolutionFloatReference(g, depthMultiplier: 1, input: input, filter: weights, bias: bias,
+                                               activationMin: 0, activationMax: 6, output: &output)
+        },
+        fast: { depthwiseConvolutionFloatFast(packed, input: input, output: &output, rows: rows, scratch: scratch) })
+}
+
 /// The input QUANTIZE (uint8 -> int8) row.
 func requantizeRow(_ generator: inout Generator, _ name: String, count: Int) -> Row {
     let input = generator.int8s(count).map { UInt8(bitPattern: $0) }
@@ -224,6 +273,31 @@ var rows: [Row] = [
     depthwiseRow(&generator, "depthwise 3x3 s1 6x6x256", size: 6, channels: 256, stride: 1, padding: 1),
     requantizeRow(&generator, "quantize uint8->int8 192x192x3 (input)", count: 192 * 192 * 3),
     addRow(&generator, "add int8 24x24x32 (feature pyramid)", count: 24 * 24 * 32),
+    floatConvolutionRow(&generator, "float conv 3x3 s2 192x192x3->8 (stem)", size: 192, channels: 3, outputChannels: 8,
+                        filter: 3, stride: 2, padAfter: 1),
+    floatConvolutionRow(&generator, "float conv 1x1 96x96x8->16", size: 96, channels: 8, outputChannels: 16),
+    floatConvolutionRow(&generator, "float conv 1x1 48x48x16->32", size: 48, channels: 16, outputChannels: 32),
+    floatConvolutionRow(&generator, "float conv 1x1 48x48x32->32", size: 48, channels: 32, outputChannels: 32),
+    floatConvolutionRow(&generator, "float conv 1x1 24x24x32->64", size: 24, channels: 32, outputChannels: 64),
+    floatConvolutionRow(&generator, "float conv 1x1 24x24x64->64", size: 24, channels: 64, outputChannels: 64),
+    floatConvolutionRow(&generator, "float conv 1x1 24x24x64->32", size: 24, channels: 64, outputChannels: 32),
+    floatConvolutionRow(&generator, "float conv 1x1 12x12x128->128", size: 12, channels: 128, outputChannels: 128),
+    floatConvolutionRow(&generator, "float conv 1x1 6x6x256->256", size: 6, channels: 256, outputChannels: 256),
+    floatConvolutionRow(&generator, "float conv 1x1 3x3x256->256", size: 3, channels: 256, outputChannels: 256),
+    floatConvolutionRow(&generator, "float conv 3x3 24x24x32->20 (head)", size: 24, channels: 32, outputChannels: 20,
+                        filter: 3, padBefore: 1, padAfter: 1),
+    floatConvolutionRow(&generator, "float conv 3x3 24x24x32->10 (head)", size: 24, channels: 32, outputChannels: 10,
+                        filter: 3, padBefore: 1, padAfter: 1),
+    floatConvolutionRow(&generator, "float conv 3x3 12x12x32->20 (head)", size: 12, channels: 32, outputChannels: 20,
+                        filter: 3, padBefore: 1, padAfter: 1),
+    floatDepthwiseRow(&generator, "float depthwise 3x3 s1 96x96x8", size: 96, channels: 8, stride: 1, padding: 1),
+    floatDepthwiseRow(&generator, "float depthwise 3x3 s2 97x97x16 (padded)", size: 97, channels: 16, stride: 2, padding: 0),
+    floatDepthwiseRow(&generator, "float depthwise 3x3 s1 48x48x32", size: 48, channels: 32, stride: 1, padding: 1),
+    floatDepthwiseRow(&generator, "float depthwise 3x3 s2 49x49x32 (padded)", size: 49, channels: 32, stride: 2, padding: 0),
+    floatDepthwiseRow(&generator, "float depthwise 3x3 s1 24x24x64", size: 24, channels: 64, stride: 1, padding: 1),
+    floatDepthwiseRow(&generator, "float depthwise 3x3 s2 25x25x64 (padded)", size: 25, channels: 64, stride: 2, padding: 0),
+    floatDepthwiseRow(&generator, "float depthwise 3x3 s1 12x12x128", size: 12, channels: 128, stride: 1, padding: 1),
+    floatDepthwiseRow(&generator, "float depthwise 3x3 s1 6x6x256", size: 6, channels: 256, stride: 1, padding: 1),
 ]
 
 let budget = quick ? 0.05 : 0.3

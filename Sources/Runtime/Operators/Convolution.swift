@@ -179,10 +179,13 @@ private func prepareAnyConvolution(
                             macs: depthwise ? g.depthwiseMACs : g.convolutionMACs, weightBytes: weightBytes)
 }
 
-/// The SIMD kernel of an int8 convolution, with its weights packed at load time.
+/// The SIMD kernel of a convolution, with its weights packed at load time.
 enum FastConvolution: Sendable {
     case regular(PackedConvolution)
     case depthwise(PackedDepthwiseConvolution)
+    /// Float32 CONV_2D and DEPTHWISE_CONV_2D.
+    case float(PackedConvolutionFloat)
+    case depthwiseFloat(PackedDepthwiseConvolutionFloat)
     #if TINYSSD_AVX512
     /// CONV_2D on CPUs with AVX-512 VNNI.
     case vnni(PackedConvolutionVNNI)
@@ -194,6 +197,8 @@ enum FastConvolution: Sendable {
         switch self {
         case .regular(let packed): return packed.scratchByteCount
         case .depthwise(let packed): return packed.scratchByteCount
+        case .float(let packed): return packed.scratchByteCount
+        case .depthwiseFloat(let packed): return packed.scratchByteCount
         #if TINYSSD_AVX512
         case .vnni(let packed): return packed.scratchByteCount
         case .depthwiseVNNI(let packed): return packed.scratchByteCount
@@ -205,6 +210,9 @@ enum FastConvolution: Sendable {
         switch self {
         case .regular(let p): return .regular(p.absorbingPadding(height: height, width: width, top: top, left: left))
         case .depthwise(let p): return .depthwise(p.absorbingPadding(height: height, width: width, top: top, left: left))
+        case .float(let p): return .float(p.absorbingPadding(height: height, width: width, top: top, left: left))
+        case .depthwiseFloat(let p):
+            return .depthwiseFloat(p.absorbingPadding(height: height, width: width, top: top, left: left))
         #if TINYSSD_AVX512
         case .vnni(let p): return .vnni(p.absorbingPadding(height: height, width: width, top: top, left: left))
         case .depthwiseVNNI(let p):
@@ -214,13 +222,21 @@ enum FastConvolution: Sendable {
     }
 
     /// Runs output rows `rows` of a (depthwise) convolution.
-    func run(input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>, rows: Range<Int>,
+    func run(input raw: UnsafeRawPointer, output rawOutput: UnsafeMutableRawPointer, rows: Range<Int>,
              scratch: UnsafeMutableRawPointer) {
+        let input = raw.assumingMemoryBound(to: Int8.self)
+        let output = rawOutput.assumingMemoryBound(to: Int8.self)
         switch self {
         case .regular(let packed):
             convolutionInt8Fast(packed, input: input, output: output, rows: rows, scratch: scratch)
         case .depthwise(let packed):
             depthwiseConvolutionInt8Fast(packed, input: input, output: output, rows: rows, scratch: scratch)
+        case .float(let packed):
+            convolutionFloatFast(packed, input: raw.assumingMemoryBound(to: Float.self),
+                                 output: rawOutput.assumingMemoryBound(to: Float.self), rows: rows, scratch: scratch)
+        case .depthwiseFloat(let packed):
+            depthwiseConvolutionFloatFast(packed, input: raw.assumingMemoryBound(to: Float.self),
+                                          output: rawOutput.assumingMemoryBound(to: Float.self), rows: rows, scratch: scratch)
         #if TINYSSD_AVX512
         case .vnni(let packed):
             convolutionInt8VNNI(packed, input: input, output: output, rows: rows, scratch: scratch)
@@ -231,12 +247,17 @@ enum FastConvolution: Sendable {
     }
 
     /// Runs `pixelCount` pixels of a pointwise CONV_2D (`input` and `output` at the first).
-    func runPointwise(pixelCount: Int, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
+    func runPointwise(pixelCount: Int, input raw: UnsafeRawPointer, output rawOutput: UnsafeMutableRawPointer,
                       scratch: UnsafeMutableRawPointer) {
+        let input = raw.assumingMemoryBound(to: Int8.self)
+        let output = rawOutput.assumingMemoryBound(to: Int8.self)
         switch self {
         case .regular(let packed):
             convolutionPointwiseInt8Fast(packed, pixelCount: pixelCount, input: input, output: output, scratch: scratch)
-        case .depthwise:
+        case .float(let packed):
+            convolutionPointwiseFloatFast(packed, pixelCount: pixelCount, input: raw.assumingMemoryBound(to: Float.self),
+                                          output: rawOutput.assumingMemoryBound(to: Float.self), scratch: scratch)
+        case .depthwise, .depthwiseFloat:
             preconditionFailure("a depthwise convolution is never pointwise")
         #if TINYSSD_AVX512
         case .depthwiseVNNI:
@@ -250,16 +271,33 @@ enum FastConvolution: Sendable {
     }
 }
 
-/// Packs the weights of an int8 convolution whose filter (and bias) are constants; nil for float
-/// convolutions and run-time filters, which keep the reference kernel.
+/// Packs the weights of a convolution whose filter (and bias) are constants; nil for run-time
+/// filters, which keep the reference kernel.
 private func fastConvolution(_ context: OperatorContext, kind: ConvolutionKind, geometry: ConvolutionGeometry,
                              arithmetic: ConvolutionArithmetic, filter: Int, bias: Int?) -> FastConvolution? {
-    guard case .int8(let quantization) = arithmetic, let filterData = context.graph.constants[filter] else { return nil }
-    var biasData: UnsafeMutablePointer<Int32>?
+    guard let filterData = context.graph.constants[filter] else { return nil }
+    var biasPointer: UnsafeMutableRawPointer?
     if let bias {
         guard let data = context.graph.constants[bias] else { return nil }
-        biasData = data.pointer.assumingMemoryBound(to: Int32.self)
+        biasPointer = data.pointer
     }
+    let quantization: ConvolutionQuantization
+    switch arithmetic {
+    case .int8(let q):
+        quantization = q
+    case .float(let low, let high):
+        let weights = filterData.pointer.assumingMemoryBound(to: Float.self)
+        let biasData = biasPointer?.assumingMemoryBound(to: Float.self)
+        switch kind {
+        case .regular:
+            return .float(PackedConvolutionFloat(geometry, filter: weights, bias: biasData, activationMin: low,
+                                                 activationMax: high))
+        case .depthwise(let multiplier):
+            return .depthwiseFloat(PackedDepthwiseConvolutionFloat(geometry, depthMultiplier: multiplier, filter: weights,
+                                                                   bias: biasData, activationMin: low, activationMax: high))
+        }
+    }
+    let biasData = biasPointer?.assumingMemoryBound(to: Int32.self)
     let weights = filterData.pointer.assumingMemoryBound(to: Int8.self)
     return quantization.withKernelParameters { q in
         switch kind {
@@ -348,7 +386,7 @@ struct ConvolutionStep: PaddingAbsorbingStep, RowPartitionedStep {
         switch fast {
         case let fast?:
             // The planner gives every step its scratch; a fast kernel always declares some.
-            fast.run(input: memory.int8(input), output: memory.int8(output), rows: rows, scratch: memory.scratch!)
+            fast.run(input: memory[input], output: memory[output], rows: rows, scratch: memory.scratch!)
         case nil:
             guard geometry.batches == 1 else {
                 return runConvolution(kind, geometry, arithmetic, input: memory[input], filter: memory[filter],
@@ -394,8 +432,7 @@ struct PointwiseConvolutionStep: PixelwiseStep {
 
     func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
         if let fast {
-            fast.runPointwise(pixelCount: units.count, input: input.assumingMemoryBound(to: Int8.self),
-                              output: output.assumingMemoryBound(to: Int8.self), scratch: memory.scratch!)
+            fast.runPointwise(pixelCount: units.count, input: input, output: output, scratch: memory.scratch!)
             return
         }
         // A row of `units.count` pixels is the same computation as any part of the image.
