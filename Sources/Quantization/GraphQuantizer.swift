@@ -69,7 +69,7 @@ public struct GraphQuantizer {
         var nextTensor = tensors.count
         var consumersToRewire: [(op: Int, slot: Int, softmax: Int)] = []
         for (index, op) in graph.operators.enumerated() where index != finalConcatenation {
-            let members = ScaleGroups.sameScaleInputs(of: op, code: codes[index], tensors: tensors)
+            let members = ScaleGroups.sameScaleInputs(of: op, code: codes[index], tensors: tensors, converter: options.converter)
             guard !members.isEmpty, let out = op.outputs.first, valid(out) else { continue }
             for member in members {
                 if softmaxOutputs.contains(member) {
@@ -255,12 +255,23 @@ public struct GraphQuantizer {
             }
         }
 
+        // Only the buffers the int8 graph refers to (buffer 0 stays the empty sentinel).
+        var kept: [Buffer] = [Buffer()]
+        var renumbered: [UInt32: UInt32] = [0: 0]
+        for index in newTensors.indices {
+            let old = newTensors[index].buffer
+            guard old != 0, Int(old) < buffers.count else { newTensors[index].buffer = 0; continue }
+            if let new = renumbered[old] { newTensors[index].buffer = new; continue }
+            kept.append(buffers[Int(old)])
+            renumbered[old] = UInt32(kept.count - 1)
+            newTensors[index].buffer = UInt32(kept.count - 1)
+        }
         graph.tensors = newTensors
         graph.inputs = [graphInput]
         graph.outputs = [graphOutput]
         graph.operators = operators
         let quantized = TFLiteModel(version: 3, description: "TinySSD post-training quantization", operatorCodes: operatorCodes,
-                                    subgraphs: [graph], buffers: buffers, metadata: [])
+                                    subgraphs: [graph], buffers: kept, metadata: [])
         return Result(model: quantized, activations: parameters, raisedChannels: raised)
     }
 

@@ -74,6 +74,9 @@ struct Quantize: ParsableCommand {
     @Flag(help: "Print the summary as JSON on standard output.")
     var json = false
 
+    @Option(help: ArgumentHelp("Write every calibrated tensor's min and max (and its int8 parameters) as JSON to this file.", valueName: "file"))
+    var ranges: String?
+
     @Option(help: "Calibration workers (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -138,6 +141,14 @@ struct Quantize: ParsableCommand {
                                                                                   offset: rescaling.offset, seed: 1))
         }
 
+        if let ranges {
+            let graph = float.model.subgraphs[0]
+            let entries = outcome.ranges.keys.sorted().map { index in
+                CalibratedRange(tensor: index, name: graph.tensors[index].name, min: outcome.ranges[index]!.min,
+                                max: outcome.ranges[index]!.max)
+            }
+            try writeFile(ranges, Array((try jsonText(entries) + "\n").utf8))
+        }
         let writeStart = ContinuousClock.now
         let bytes = outcome.result.model.serialized()
         try writeFile(outPath, bytes)
@@ -278,6 +289,14 @@ private func warn(_ message: String) {
 
 private func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+/// One line of `quantize --ranges`.
+struct CalibratedRange: Encodable {
+    var tensor: Int
+    var name: String
+    var min: Float
+    var max: Float
 }
 
 /// What `quantize --json` prints.

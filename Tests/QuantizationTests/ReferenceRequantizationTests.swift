@@ -22,7 +22,7 @@ import TestSupport
             let s = Double(q.scale[0]), z = Double(q.zeroPoint[0])
             ranges[index] = ValueRange(min: Float((-128 - z) * s), max: Float((127 - z) * s))
         }
-        let result = try GraphQuantizer().quantize(float, ranges: ranges)
+        let result = try GraphQuantizer(options: QuantizationOptions(converter: .zooReferenceModels)).quantize(float, ranges: ranges)
         let comparison = compareWeights(reference: reference, quantized: result)
         print("\(size) from the reference's ranges: \(comparison.summary)")
         #expect(comparison.unraisedMismatches.isEmpty, "\(comparison.unraisedMismatches.prefix(5))")
