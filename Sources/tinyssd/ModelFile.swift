@@ -54,3 +54,22 @@ func jsonText<T: Encodable>(_ value: T) throws -> String {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it to `path`, so that a failed
+/// write leaves neither a partial file nor the temporary one.
+func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent()
+        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial")
+    do {
+        try Data(bytes).write(to: temporary)
+    } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        throw FileError.unwritable(path: path, reason: (error as NSError).localizedDescription)
+    }
+    guard rename(temporary.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: temporary)
+        throw FileError.unwritable(path: path, reason: reason)
+    }
+}
