@@ -6,10 +6,15 @@ enum ConstantDequantization {
     static func values(of tensor: Tensor, data: ArraySlice<UInt8>,
                        quantization q: QuantizationParameters) throws(FloatExportError) -> [Float] {
         let shape = tensor.shape.map(Int.init)
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw .unsupportedTensor(name: tensor.name, reason: "negative dimension in shape \(shape)")
+        // A file may claim any shape: count the elements without overflowing.
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard dimension >= 0, !overflow, product <= Int(Int32.max) else {
+                throw .malformedModel(reason: "constant '\(tensor.name)' has shape \(shape)")
+            }
+            count = product
         }
-        let count = shape.reduce(1, *)
         let width: Int
         switch tensor.type {
         case .int8, .uint8: width = 1
@@ -19,6 +24,7 @@ enum ConstantDequantization {
         guard data.count == count * width else {
             throw .malformedModel(reason: "constant '\(tensor.name)' holds \(data.count) bytes; its shape \(shape) needs \(count * width)")
         }
+        guard count > 0 else { return [] }
         let dimension = Int(q.quantizedDimension)
         let channels = q.scale.count
         guard channels == 1 || (channels > 1 && dimension >= 0 && dimension < shape.count && shape[dimension] == channels) else {
@@ -44,7 +50,8 @@ enum ConstantDequantization {
             }
             let c = channels > 1 ? (i / inner) % channels : 0
             let zeroPoint = q.zeroPoint.isEmpty ? 0 : q.zeroPoint[q.zeroPoint.count == 1 ? 0 : c]
-            values[i] = Float(Double(q.scale[c]) * Double(quantized - zeroPoint))
+            // In Double the difference cannot overflow (and is exact for int32 values and zero points).
+            values[i] = Float(Double(q.scale[c]) * (Double(quantized) - Double(zeroPoint)))
         }
         return values
     }
