@@ -16,48 +16,55 @@ public struct FloatModelExport {
     private static let tapBlocks = [5, 11, 13]
 
     public init(network: SSDNetwork) throws(FloatExportError) {
-        let architecture = network.architecture
-        self.architecture = architecture
+        architecture = network.architecture
         var g = SSDFloatGraph(network)
-        let size = architecture.inputSize, sides = architecture.featureMapSizes
+        let size = architecture.inputSize
         let input = g.builder.activation("serving_default_input_1:0", shape: [1, size, size, 3])
+        let maps = try Self.featureMaps(&g, input: input, architecture: architecture)
+        let output = try Self.outputRows(&g, maps: maps, architecture: architecture)
+        model = g.builder.model(inputs: [input], outputs: [output],
+                                description: "TinySSD float export: \(architecture.summary), batch norm folded")
+    }
 
-        // Backbone (PIPELINE.md §3), with each tap's 1x1 reduction where the converter put it: it
-        // orders operators by TensorFlow node name, so a tap's reduction follows the tap at once,
-        // except at 224, where the taps' `zero_padding2d` layers move map 0 after block 6's
-        // depthwise convolution, and map 1 after map 2 at the end of the backbone.
+    /// The feature maps reduced to 32 channels, largest first: MobileNet (PIPELINE.md §3) with
+    /// each tap's reduction where the converter put it, then the extra blocks and global pooling.
+    /// The converter orders operators by TensorFlow node name, so a tap's reduction follows the
+    /// tap at once, except at 224, where the taps' `zero_padding2d` layers move map 0 after block
+    /// 6's depthwise convolution, and map 1 after map 2 at the end of the backbone.
+    private static func featureMaps(_ g: inout SSDFloatGraph, input: Int32,
+                                    architecture: SSDArchitecture) throws(FloatExportError) -> [Int32] {
+        let sides = architecture.featureMapSizes
         var maps = [Int32](repeating: -1, count: sides.count)
         var taps: [Int32] = []
         // The taps are at strides 8, 16 and 32; at 224 they are padded to the maps' sides.
-        let padsTaps = sides[0] != size / 8
+        let padsTaps = sides[0] != architecture.inputSize / 8
         var lastTap: Int32 = -1
         var x = try g.convolution(input, layer: "conv1", normalization: "conv1_bn", kernelSize: 3, stride: 2,
-                                  outputChannels: Self.channels(32, architecture), relu6: true)
-        for (index, block) in Self.blocks.enumerated() {
+                                  outputChannels: channels(32, architecture), relu6: true)
+        for (index, block) in blocks.enumerated() {
             let id = index + 1
             if block.stride == 2 {
                 x = g.pad(x, name: "conv_pad_\(id)", top: 0, left: 0, bottom: 1, right: 1)
             }
             x = try g.convolution(x, layer: "conv_dw_\(id)", normalization: "conv_dw_\(id)_bn", kernelSize: 3,
                                   stride: block.stride, outputChannels: 0, depthwise: true, relu6: true, valid: block.stride == 2)
-            if padsTaps && id == 6 { maps[0] = try Self.reduce(&g, tap: taps[0], map: 0, side: sides[0]).reduced }
+            if padsTaps && id == 6 { maps[0] = try reduce(&g, tap: taps[0], map: 0, side: sides[0]).reduced }
             x = try g.convolution(x, layer: "conv_pw_\(id)", normalization: "conv_pw_\(id)_bn", kernelSize: 1, stride: 1,
-                                  outputChannels: Self.channels(block.filters, architecture), relu6: true)
-            if Self.tapBlocks.contains(id) {
+                                  outputChannels: channels(block.filters, architecture), relu6: true)
+            if tapBlocks.contains(id) {
                 taps.append(x)
                 guard !padsTaps else { continue }
                 let map = taps.count - 1
-                (lastTap, maps[map]) = try Self.reduce(&g, tap: x, map: map, side: sides[map])
+                (lastTap, maps[map]) = try reduce(&g, tap: x, map: map, side: sides[map])
             }
         }
         if padsTaps {
-            (lastTap, maps[2]) = try Self.reduce(&g, tap: taps[2], map: 2, side: sides[2])
-            maps[1] = try Self.reduce(&g, tap: taps[1], map: 1, side: sides[1]).reduced
+            (lastTap, maps[2]) = try reduce(&g, tap: taps[2], map: 2, side: sides[2])
+            maps[1] = try reduce(&g, tap: taps[1], map: 1, side: sides[1]).reduced
         }
-        // The extra blocks start from the (padded) last tap.
-        x = lastTap
 
-        // Extra depthwise-separable blocks, a feature map after each pair, then global pooling.
+        // Extra depthwise-separable blocks from the (padded) last tap, a map after each pair.
+        x = lastTap
         for pair in 0..<(sides.count - 4) {
             for (offset, stride) in [(1, 2), (2, 1)] {
                 let id = 2 * pair + offset
@@ -66,13 +73,18 @@ public struct FloatModelExport {
                 x = try g.convolution(x, layer: "extra_\(id)_pw", normalization: "extra_\(id)_pw_bn", kernelSize: 1, stride: 1,
                                       outputChannels: 256, relu6: true)
             }
-            maps[3 + pair] = try Self.reduce(&g, tap: x, map: 3 + pair, side: sides[3 + pair]).reduced
+            maps[3 + pair] = try reduce(&g, tap: x, map: 3 + pair, side: sides[3 + pair]).reduced
         }
-        let last = sides.count - 1
-        maps[last] = try Self.reduce(&g, tap: g.globalAveragePool(x), map: last, side: 1).reduced
+        maps[sides.count - 1] = try reduce(&g, tap: g.globalAveragePool(x), map: sides.count - 1, side: 1).reduced
+        return maps
+    }
 
-        // Top-down merge and heads, from the smallest map.
-        let reduced = maps
+    /// From the smallest map: upsample and add the merged map to the next, run the class and box
+    /// heads on each merged map, reshape everything to rows, and concatenate scores (softmax),
+    /// offsets and anchors into the output.
+    private static func outputRows(_ g: inout SSDFloatGraph, maps: [Int32],
+                                   architecture: SSDArchitecture) throws(FloatExportError) -> Int32 {
+        let sides = architecture.featureMapSizes, last = sides.count - 1
         let boxes = architecture.anchorBoxes, perCell = architecture.anchorsPerCell
         let classColumns = architecture.classCount + 1
         var firstAnchor = [0]
@@ -80,17 +92,17 @@ public struct FloatModelExport {
         var classRows = [Int32](repeating: -1, count: sides.count)
         var boxRows = classRows, anchorRows = classRows
         var scores: Int32 = -1, offsets: Int32 = -1
-        var merged = reduced[last]
+        var merged = maps[last]
         for index in stride(from: last, through: 0, by: -1) {
             if index < last {
-                var upsampled = g.upsample(merged, name: "up_sampling2d\(Self.suffix(last - 1 - index))")
-                upsampled = Self.padded(&g, upsampled, side: sides[index], name: "fmap_\(index + 1)_up_pad")
-                merged = g.add(reduced[index], upsampled, name: "fmap_\(index)")
+                var upsampled = g.upsample(merged, name: "fmap_\(index + 1)_up")
+                upsampled = padded(&g, upsampled, side: sides[index], name: "fmap_\(index + 1)_up_pad")
+                merged = g.add(maps[index], upsampled, name: "fmap_\(index)")
             }
-            let kernelSize = sides[index] == 1 && size != 192 ? 1 : 3
+            let kernelSize = sides[index] == 1 && architecture.inputSize != 192 ? 1 : 3
             let cells = sides[index] * sides[index] * perCell
             // The converter orders the two heads by their Keras names (conv2d_10 sorts before conv2d_9).
-            let classFirst = Self.headOrderKeepsClassesFirst(architecture, position: last - index)
+            let classFirst = headOrderKeepsClassesFirst(architecture, position: last - index)
             for isClass in classFirst ? [true, false] : [false, true] {
                 let head = isClass ? "cls_pred_\(index)" : "bbox_pred_\(index)"
                 let columns = isClass ? classColumns : 4
@@ -98,6 +110,7 @@ public struct FloatModelExport {
                                              outputChannels: perCell * columns, relu6: false)
                 let rows = g.rows(conv, rows: cells, columns: columns, name: "model/\(head)/reshape")
                 if isClass { classRows[index] = rows } else { boxRows[index] = rows }
+                // The largest map's heads come last: each completes its concatenation.
                 guard index == 0 else { continue }
                 if isClass {
                     let classes = g.concatenate(classRows, axis: 1, name: "model/classes_concat/concat")
@@ -107,13 +120,11 @@ public struct FloatModelExport {
                 }
             }
             anchorRows[index] = g.anchors(for: merged, boxes: boxes[firstAnchor[index]..<firstAnchor[index + 1]],
-                                          anchorsPerCell: perCell, name: "model/lambda\(Self.suffix(last - index))",
+                                          anchorsPerCell: perCell, name: "model/fmap_\(index)_anchors",
                                           reshapeName: "model/fmap_\(index)_anchors/reshape")
         }
         let anchors = g.concatenate(anchorRows, axis: 1, name: "model/anchors_concat/concat")
-        let output = g.concatenate([scores, offsets, anchors], axis: 2, name: "StatefulPartitionedCall:0")
-        model = g.builder.model(inputs: [input], outputs: [output],
-                                description: "TinySSD float export: \(architecture.summary), batch norm folded")
+        return g.concatenate([scores, offsets, anchors], axis: 2, name: "StatefulPartitionedCall:0")
     }
 
     /// Pointwise filters of MobileNet blocks 1-13 at alpha 1 and their depthwise strides.
@@ -125,9 +136,6 @@ public struct FloatModelExport {
     private static func channels(_ filters: Int, _ architecture: SSDArchitecture) -> Int {
         Int(Double(filters) * architecture.alpha)
     }
-
-    /// Keras' suffix of the n-th automatically named layer of a kind: "", "_1", "_2", ...
-    private static func suffix(_ n: Int) -> String { n == 0 ? "" : "_\(n)" }
 
     /// The tap padded to the map's side where needed, and that reduced to 32 channels by a 1x1 convolution.
     private static func reduce(_ g: inout SSDFloatGraph, tap: Int32, map: Int,

@@ -21,8 +21,8 @@ struct Export: ParsableCommand {
             leaves no partial file.
 
             Examples:
-              tinyssd export runs/person/checkpoints/best.safetensors --out person_float.tflite
-              tinyssd export ssd_mobilenet_v1_025_192_int8.tflite --out ssd_192_float.tflite --json
+              tinyssd export runs/a/checkpoints/best.safetensors --out a_float.tflite
+              tinyssd export ssd_192_int8.tflite --json
             """)
 
     @Argument(help: ArgumentHelp("A training checkpoint (.safetensors) or an int8 .tflite of the model zoo's SSD.",
