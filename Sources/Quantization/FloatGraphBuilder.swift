@@ -12,9 +12,11 @@ struct FloatGraphBuilder {
 
     func shape(of tensor: Int32) -> [Int] { tensors[Int(tensor)].shape.map(Int.init) }
 
-    /// A float32 tensor computed at run time.
+    /// A float32 tensor computed at run time; its shape signature leaves the batch free (-1), as
+    /// the converter writes for Keras models.
     mutating func activation(_ name: String, shape: [Int]) -> Int32 {
-        append(Tensor(name: name, shape: shape.map { Int32($0) }, type: .float32))
+        let dimensions = shape.map { Int32($0) }
+        return append(Tensor(name: name, shape: dimensions, type: .float32, shapeSignature: [-1] + dimensions.dropFirst()))
     }
 
     /// An int32 tensor computed at run time (the shape sub-graphs' values).

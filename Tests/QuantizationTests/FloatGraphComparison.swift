@@ -3,7 +3,8 @@ import Runtime
 import TFLiteFormat
 
 /// Where two float graphs differ in structure: operator codes and options in order, and the
-/// shapes and types of every operator's inputs and outputs. Empty when they have the same graph.
+/// shapes, shape signatures and types of every operator's inputs and outputs. Empty when they
+/// have the same graph.
 func structuralDifferences(_ a: TFLiteModel, _ b: TFLiteModel, limit: Int = 10) -> [String] {
     guard let ga = a.subgraphs.first, let gb = b.subgraphs.first else { return ["a model has no subgraph"] }
     var differences: [String] = []
@@ -15,7 +16,11 @@ func structuralDifferences(_ a: TFLiteModel, _ b: TFLiteModel, limit: Int = 10) 
         return "\(entry.builtinCode) v\(entry.version)"
     }
     func signature(_ g: Subgraph, _ indices: [Int32]) -> [String] {
-        indices.map { $0 < 0 ? "none" : "\(g.tensors[Int($0)].type)\(g.tensors[Int($0)].shape)\(g.tensors[Int($0)].buffer == 0 ? "" : " const")" }
+        indices.map { index -> String in
+            guard index >= 0 else { return "none" }
+            let t = g.tensors[Int(index)]
+            return "\(t.type)\(t.shape)\(t.shapeSignature.map { " signature \($0)" } ?? "")\(t.buffer == 0 ? "" : " const")"
+        }
     }
     for (index, (x, y)) in zip(ga.operators, gb.operators).enumerated() where differences.count < limit {
         if code(a, x) != code(b, y) { differences.append("operator \(index): \(code(a, x)) against \(code(b, y))") }
