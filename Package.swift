@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "Int8KernelsTests", dependencies: ["Int8Kernels", "Int8KernelsAVX512", "TestSupport"],
                     swiftSettings: kernelSettings + avx512Callers),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "ImageIO", "Runtime", "TFLiteFormat", "TestSupport"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "TestSupport"],
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TFLiteFormat", "Int8Kernels", "Quantization", "TestSupport"],
                     exclude: ["Resources"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Detection", "ImageIO", "Runtime", "TFLiteFormat", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Evaluation", "ImageIO", "TFLiteFormat", "COpenBLAS", "TestSupport"]),

@@ -1,17 +1,21 @@
+import Detection
 import Foundation
 import TFLiteFormat
+import Training
 
 /// The float32 network a quantization starts from, with what its file says about preparing images.
 public struct FloatModel {
     /// Where the float graph came from.
     public enum Source: String, Sendable, Codable {
         case floatTFLite = "float .tflite"
-        case int8TFLite = "int8 .tflite (dequantized)"
-        case checkpoint = "checkpoint"
+        case int8TFLite = "int8 model, constants dequantized"
+        case checkpoint = "checkpoint, batch normalization folded"
     }
 
     public var model: TFLiteModel
     public var source: Source
+    /// The SSD architecture, when the file is one of the zoo's (checkpoints and int8 files).
+    public var architecture: SSDArchitecture?
     /// Class names stored with a checkpoint.
     public var classNames: [String]?
     /// `pre_processing.rescaling` stored with a checkpoint.
@@ -24,15 +28,40 @@ public struct FloatModel {
         return shape.count == 4 && shape[1] == shape[2] ? Int(shape[1]) : nil
     }
 
-    public init(model: TFLiteModel, source: Source, classNames: [String]? = nil, rescaling: (scale: Double, offset: Double)? = nil) {
+    public init(model: TFLiteModel, source: Source, architecture: SSDArchitecture?, classNames: [String]? = nil,
+                rescaling: (scale: Double, offset: Double)? = nil) {
         self.model = model
         self.source = source
+        self.architecture = architecture
         self.classNames = classNames
         self.rescaling = rescaling
     }
 
-    /// A float `.tflite` as it is, an int8 `.tflite` as its float twin, or a checkpoint exported.
+    /// A checkpoint (`.safetensors`) exported with batch normalization folded (`FloatModelExport`),
+    /// an int8 `.tflite` of the zoo's SSD as its float twin (`FloatTwin`), or a float `.tflite` as it is.
     public static func load(path: String) throws -> FloatModel {
+        if path.lowercased().hasSuffix(".safetensors") {
+            let checkpoint: Checkpoint
+            do {
+                checkpoint = try Checkpoint(contentsOf: path)
+            } catch {
+                throw FloatModelError.invalid(path: path, reason: error.description)
+            }
+            let network = SSDNetwork(architecture: checkpoint.architecture, maxBatch: 1, threads: 1, seed: 0)
+            do {
+                try checkpoint.load(into: network, path: path)
+                let export = try FloatModelExport(network: network)
+                return FloatModel(model: export.model, source: .checkpoint, architecture: export.architecture,
+                                  classNames: checkpoint.classNames,
+                                  rescaling: (Double(checkpoint.rescaling.scale), Double(checkpoint.rescaling.offset)))
+            } catch let error as FloatExportError {
+                throw FloatModelError.invalid(path: path, reason: error.description)
+            } catch let error as TrainingError {
+                throw FloatModelError.invalid(path: path, reason: error.description)
+            } catch {
+                throw FloatModelError.invalid(path: path, reason: "\(error)")
+            }
+        }
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -43,15 +72,20 @@ public struct FloatModel {
         do {
             model = try TFLiteModel(bytes: bytes)
         } catch {
-            throw FloatModelError.invalid(path: path, reason: error.description)
+            throw FloatModelError.invalid(path: path, reason: "not a .tflite model or a .safetensors checkpoint: \(error.description)")
         }
         guard let graph = model.subgraphs.first, graph.inputs.count == 1, graph.inputs[0] >= 0, Int(graph.inputs[0]) < graph.tensors.count else {
             throw FloatModelError.invalid(path: path, reason: "it has no single input")
         }
-        guard graph.tensors[Int(graph.inputs[0])].type == .float32 else {
-            throw FloatModelError.invalid(path: path, reason: "its input is \(graph.tensors[Int(graph.inputs[0])].type), not float32")
+        if graph.tensors[Int(graph.inputs[0])].type == .float32 {
+            return FloatModel(model: model, source: .floatTFLite, architecture: nil)
         }
-        return FloatModel(model: model, source: .floatTFLite)
+        do {
+            let twin = try FloatTwin(quantized: model)
+            return FloatModel(model: twin.model, source: .int8TFLite, architecture: twin.architecture)
+        } catch {
+            throw FloatModelError.invalid(path: path, reason: error.description)
+        }
     }
 }
 

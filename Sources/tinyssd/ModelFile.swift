@@ -27,15 +27,6 @@ func readFile(_ path: String) throws -> [UInt8] {
     }
 }
 
-/// Writes through a temporary file renamed into place, so a failure leaves no partial file.
-func writeFile(_ path: String, _ bytes: some Sequence<UInt8>) throws {
-    do {
-        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw FileError.unwritable(path: path, reason: (error as NSError).localizedDescription)
-    }
-}
-
 /// Loads and prepares a model, naming the file in any error.
 func loadInterpreter(_ path: String, options: Interpreter.Options = Interpreter.Options()) throws -> Interpreter {
     let bytes = try readFile(path)
@@ -54,4 +45,23 @@ func jsonText<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it to `path`, so that a failed
+/// write leaves neither a partial file nor the temporary one.
+func writeFile(_ path: String, _ bytes: some Sequence<UInt8>) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent()
+        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial")
+    do {
+        try Data(bytes).write(to: temporary)
+    } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        throw FileError.unwritable(path: path, reason: (error as NSError).localizedDescription)
+    }
+    guard rename(temporary.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: temporary)
+        throw FileError.unwritable(path: path, reason: reason)
+    }
 }

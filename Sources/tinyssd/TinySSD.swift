@@ -10,6 +10,7 @@ struct TinySSD: ParsableCommand {
             LiteRT's builtin int8 kernels compute on x86.
             """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Run.self, Detect.self, Evaluate.self, Benchmark.self, Dataset.self, Train.self, Quantize.self]
+        subcommands: [Inspect.self, Run.self, Detect.self, Evaluate.self, Benchmark.self, Dataset.self, Train.self, Export.self,
+                      Quantize.self]
     )
 }

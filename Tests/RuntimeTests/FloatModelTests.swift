@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Quantization
 import Runtime
 import TFLiteFormat
 import TestSupport
@@ -10,14 +11,15 @@ import TestSupport
     func floatTwinTracksTheInt8Model(size: Int) throws {
         guard let bytes = try Fixtures.modelBytes(size: size) else { return }
         let quantized = try Interpreter(model: TFLiteModel(bytes: bytes))
-        let float = try Interpreter(model: floatTwin(of: TFLiteModel(bytes: bytes)))
+        let twin = try FloatTwin(quantized: TFLiteModel(bytes: bytes))
+        let float = try Interpreter(model: twin.model)
         #expect(float.tensors.contains { $0.type == .float32 && $0.shape.count == 4 })
         #expect(float.outputs[0].shape == quantized.outputs[0].shape)
 
         for name in ["image_astronaut", "image_pair", "image_neg_coffee"] {
             guard let input = try Fixtures.bytes(Fixtures.goldenDirectory(size: size).appendingPathComponent("\(name).input.u8")) else { return }
             try quantized.setInput(input)
-            try float.setInput(input)
+            try float.setInput(twin.floatInput(fromQuantized: input).withUnsafeBytes { Array($0) })
             quantized.invoke()
             float.invoke()
             let a = Array(quantized.output().bindMemory(to: Float.self))

@@ -6,8 +6,12 @@ import Testing
 public enum Fixtures {
     public static let modelSizes = [192, 224, 256]
 
+    /// `TINYSSD_FIXTURES` points elsewhere (e.g. from a git worktree, whose `../shared` is not the clone's).
     public static var directory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        if let path = ProcessInfo.processInfo.environment["TINYSSD_FIXTURES"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
     }
 

@@ -76,6 +76,9 @@ public final class SSDNetwork {
         }
     }
 
+    /// Keras' BatchNormalization epsilon, which anything folding the moving statistics must use.
+    public static var batchNormalizationEpsilon: Double { BatchNormalization.epsilon }
+
     /// Columns of `classLogits`: background first, then the object classes.
     public var classesPerAnchor: Int { architecture.classCount + 1 }
 
