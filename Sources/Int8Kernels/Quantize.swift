@@ -19,16 +19,22 @@ public func requantize<Input: FixedWidthInteger, Output: FixedWidthInteger>(
     }
 }
 
-/// QUANTIZE from float32: `round(x / scale) + zeroPoint` (division in double, ties away from
-/// zero), saturated to the output type.
+/// QUANTIZE from float32 as LiteRT computes it on x86, where TFLite's NEON code runs through an
+/// SSE translation: whole blocks of 8 as `x * float32(1 / scale)` rounded half to even (the first
+/// `blockedCount` values here), the remaining `count % 8` with TFLite's scalar
+/// `round(x / scale)` (division in double, ties away from zero); then `+ zeroPoint`, saturated.
+/// The model zoo's rescaled pixels sit exactly on ties, so the two forms do differ.
 public func quantizeFloat<Output: FixedWidthInteger>(
-    count: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Output>
+    count: Int, blockedCount: Int, scale: Float, zeroPoint: Int32, input: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Output>
 ) {
     let low = Double(Output.min)
     let high = Double(Output.max)
-    let scale = Double(scale)
+    let reciprocal = 1 / scale
     for i in 0..<count {
-        let value = (Double(input[i]) / scale).rounded(.toNearestOrAwayFromZero) + Double(zeroPoint)
+        let rounded = i < blockedCount ? Double((input[i] * reciprocal).rounded(.toNearestOrEven))
+            : (Double(input[i]) / Double(scale)).rounded(.toNearestOrAwayFromZero)
+        let value = rounded + Double(zeroPoint)
         let finite = value.isNaN ? Double(zeroPoint) : value
         output[i] = Output(min(max(finite, low), high))
     }

@@ -121,11 +121,13 @@ struct QuantizeFloatStep: PixelwiseStep {
 
     func run(units: Range<Int>, input: UnsafeRawPointer, output: UnsafeMutableRawPointer, memory: TensorMemory) {
         let x = input.assumingMemoryBound(to: Float.self)
+        // Values in the tensor's leading blocks of 8 take LiteRT's vector form, the tail its scalar form.
+        let blocked = min(max(count / 8 * 8 - units.lowerBound, 0), units.count)
         if outputType == .uint8 {
-            quantizeFloat(count: units.count, scale: scale, zeroPoint: zeroPoint, input: x,
+            quantizeFloat(count: units.count, blockedCount: blocked, scale: scale, zeroPoint: zeroPoint, input: x,
                           output: output.assumingMemoryBound(to: UInt8.self))
         } else {
-            quantizeFloat(count: units.count, scale: scale, zeroPoint: zeroPoint, input: x,
+            quantizeFloat(count: units.count, blockedCount: blocked, scale: scale, zeroPoint: zeroPoint, input: x,
                           output: output.assumingMemoryBound(to: Int8.self))
         }
     }

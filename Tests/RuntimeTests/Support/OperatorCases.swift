@@ -220,7 +220,7 @@ private let softmaxCases: [OperatorCase] = [
 // MARK: - Quantize, dequantize
 
 private func quantizeCase(_ name: String, seed: UInt64, input: (TensorType, Float?, Int64), output: (TensorType, Float, Int64),
-                          shape: [Int] = [1, 5, 7, 3]) -> OperatorCase {
+                          shape: [Int] = [1, 5, 7, 3], floats: [Float]? = nil) -> OperatorCase {
     var random = DeterministicRandom(seed: seed)
     var b = ModelBuilder()
     let x = b.input("x", input.0, shape, scale: input.1, zeroPoint: input.2)
@@ -228,7 +228,7 @@ private func quantizeCase(_ name: String, seed: UInt64, input: (TensorType, Floa
     b.op(.quantize, [x], [y], .quantize)
     b.output(y)
     let count = shape.reduce(1, *)
-    let data = input.0 == .float32 ? littleEndianBytes(random.floats(count, in: -4...4).map(\.bitPattern)) : random.bytes(count)
+    let data = input.0 == .float32 ? littleEndianBytes((floats ?? random.floats(count, in: -4...4)).map(\.bitPattern)) : random.bytes(count)
     return OperatorCase(name: name, model: b.build(), inputs: [data])
 }
 
@@ -252,6 +252,11 @@ private let quantizationCases: [OperatorCase] = [
                  shape: [3, 41]),
     quantizeCase("quantize_int8_to_uint8", seed: 74, input: (.int8, 0.05, -4), output: (.uint8, 0.05, 124)),
     quantizeCase("quantize_float_to_int8", seed: 75, input: (.float32, nil, 0), output: (.int8, 0.031, -6)),
+    // The model zoo's rescaled pixels p / 127.5 - 1 fall on ties of 2/255 steps: blocks of 8 and a tail of 7.
+    quantizeCase("quantize_float_pixel_ties_int8", seed: 81, input: (.float32, nil, 0), output: (.int8, Float(2.0 / 255), -1),
+                 shape: [1, 85, 3], floats: (0..<255).map { Float(Double($0) / 127.5 - 1) }),
+    quantizeCase("quantize_float_pixel_ties_uint8", seed: 82, input: (.float32, nil, 0), output: (.uint8, Float(2.0 / 255), 127),
+                 shape: [1, 85, 3], floats: (0..<255).map { Float(Double($0) / 127.5 - 1) }),
     dequantizeCase("dequantize_tail_only", seed: 76, type: .int8, shape: [5], scale: 0.0096755, zeroPoint: -25),
     dequantizeCase("dequantize_blocks_and_tail", seed: 77, type: .int8, shape: [1, 37, 10], scale: 0.0096755, zeroPoint: -25),
     dequantizeCase("dequantize_uint8", seed: 78, type: .uint8, shape: [1, 4, 4], scale: 0.0123, zeroPoint: 131),
