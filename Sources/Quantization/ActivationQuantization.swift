@@ -15,11 +15,15 @@ public struct AffineQuantization: Equatable, Sendable, Codable {
         self.zeroPoint = zeroPoint
     }
 
-    /// int8 parameters covering `range` (with 0 added to it).
-    public init(int8Covering range: ValueRange) {
+    /// int8 parameters covering `range` (with 0 added to it). With `fusedClamp` (the tensor is the
+    /// output of a fused ReLU / ReLU6 / ReLU1), a range too narrow for the kernel's clamp bounds
+    /// (6 / scale past 2^30: a dead layer) takes the all-zero parameters instead, since TFLite's
+    /// kernels cannot represent the clamp (the converter writes such files; LiteRT's result is then
+    /// undefined).
+    public init(int8Covering range: ValueRange, fusedClamp: Bool = false) {
         let low = Swift.min(Double(range.min), 0), high = Swift.max(Double(range.max), 0)
         let (qmin, qmax) = (-128.0, 127.0)
-        guard abs(high - low) >= Double.ulpOfOne else {
+        guard abs(high - low) >= Double.ulpOfOne, !fusedClamp || 6 / ((high - low) / 255) < 1_073_741_824 else {
             self.init(scale: 1, zeroPoint: -128)
             return
         }

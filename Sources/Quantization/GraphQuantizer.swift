@@ -94,10 +94,16 @@ public struct GraphQuantizer {
             copyGroup[entry.softmax] = groups.root(Int(graph.operators[entry.op].outputs[0]))
         }
 
+        // Groups holding the output of an operator with a fused ReLU, ReLU6 or ReLU1.
+        var clampedGroups = Set<Int>()
+        for op in graph.operators where Self.hasFusedClamp(op.options) {
+            for output in op.outputs where output >= 0 { clampedGroups.insert(groups.root(Int(output))) }
+        }
         func activation(_ tensor: Int) throws(QuantizationError) -> AffineQuantization {
             if softmaxOutputs.contains(tensor) { return .softmaxOutput }
-            guard let range = groupRanges[groups.root(tensor)] else { throw .missingRange(tensor: tensors[tensor].name) }
-            return AffineQuantization(int8Covering: range)
+            let root = groups.root(tensor)
+            guard let range = groupRanges[root] else { throw .missingRange(tensor: tensors[tensor].name) }
+            return AffineQuantization(int8Covering: range, fusedClamp: clampedGroups.contains(root))
         }
 
         var buffers = model.buffers
@@ -273,6 +279,18 @@ public struct GraphQuantizer {
         let quantized = TFLiteModel(version: 3, description: "TinySSD post-training quantization", operatorCodes: operatorCodes,
                                     subgraphs: [graph], buffers: kept, metadata: [])
         return Result(model: quantized, activations: parameters, raisedChannels: raised)
+    }
+
+    static func hasFusedClamp(_ options: BuiltinOptions) -> Bool {
+        let activation: FusedActivation
+        switch options {
+        case .conv2D(let o): activation = o.activation
+        case .depthwiseConv2D(let o): activation = o.activation
+        case .add(let o): activation = o.activation
+        case .concatenation(let o): activation = o.activation
+        default: return false
+        }
+        return activation == .relu || activation == .relu6 || activation == .reluN1To1
     }
 
     /// The operator versions the converter writes for the int8 forms (as in the reference models).

@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 import TFLiteFormat
 import Training
 
@@ -44,6 +45,13 @@ public struct PostTrainingQuantization {
         guard samples > 0 else { throw QuantizationError.noCalibrationSamples(attempted: count) }
         let calibrated = ContinuousClock.now
         let result = try GraphQuantizer(options: options).quantize(model, ranges: ranges)
+        // A model TFLite's kernels cannot run (a dead layer's degenerate scales, say) is refused here,
+        // not found later on the device.
+        do {
+            _ = try Interpreter(model: result.model)
+        } catch {
+            throw QuantizationError.unrunnable(reason: error.description)
+        }
         let done = ContinuousClock.now
         return Outcome(result: result, samples: samples,
                        timings: Timings(calibration: seconds(calibrated - start), quantization: seconds(done - calibrated)),
