@@ -26,7 +26,7 @@ import TFLiteFormat
         #expect(images.paths.count == 20)
         let ours = try PostTrainingQuantization(threads: 2).run(float.model, images: images).result.model
 
-        let pairs = try pairedOperators(ours, theirs)
+        let pairs = try pairedOperators(ours, theirs, droppingFusedPads: true)
         #expect(pairs.count == 148)
         var activations = 0, weights = 0, biases = 0, worstScale: Float = 0, worstWeightScale: Float = 0
         var problems: [String] = []
@@ -72,46 +72,3 @@ import TFLiteFormat
     }
 }
 
-struct PairedOperator {
-    var index: Int
-    var code: BuiltinOperator
-    var op: Operator
-}
-
-/// The operators of two graphs in order, ours without the PADs the converter fuses into a
-/// following DEPTHWISE_CONV_2D; throws when the sequences of operator codes differ.
-func pairedOperators(_ ours: TFLiteModel, _ theirs: TFLiteModel) throws -> [(PairedOperator, PairedOperator)] {
-    func list(_ model: TFLiteModel, droppingFusedPads: Bool) -> [PairedOperator] {
-        let ops = model.subgraphs[0].operators
-        func code(_ op: Operator) -> BuiltinOperator { model.operatorCodes[Int(op.opcodeIndex)].builtinCode }
-        return ops.enumerated().compactMap { index, op in
-            if droppingFusedPads, code(op) == .pad,
-               let consumer = ops.first(where: { $0.inputs.contains(op.outputs[0]) }), code(consumer) == .depthwiseConv2D {
-                return nil
-            }
-            return PairedOperator(index: index, code: code(op), op: op)
-        }
-    }
-    let a = list(ours, droppingFusedPads: true), b = list(theirs, droppingFusedPads: false)
-    let codes = (a.map(\.code), b.map(\.code))
-    guard codes.0 == codes.1 else {
-        let first = zip(codes.0, codes.1).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-        throw ParityError(message: "the operator sequences differ at position \(first) (\(a.count) against \(b.count) operators)")
-    }
-    return Array(zip(a, b))
-}
-
-struct ParityError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// A constant tensor's bytes, scales and (for int32) values.
-func constant(_ model: TFLiteModel, _ index: Int32) -> (bytes: [UInt8], scales: [Float], int32: [Int32]) {
-    let tensor = model.subgraphs[0].tensors[Int(index)]
-    let bytes = Array(model.buffers[Int(tensor.buffer)].data)
-    let values = stride(from: 0, to: bytes.count - 3, by: 4).map {
-        Int32(bitPattern: UInt32(bytes[$0]) | UInt32(bytes[$0 + 1]) << 8 | UInt32(bytes[$0 + 2]) << 16 | UInt32(bytes[$0 + 3]) << 24)
-    }
-    return (bytes, tensor.quantization?.scale ?? [], tensor.type == .int32 ? values : [])
-}
