@@ -27,12 +27,12 @@ struct Quantize: ParsableCommand {
             5 images of random pixels are used, as the model zoo does, with a warning: the result is \
             then not fit for use.
 
-            With a validation set (--val, or dataset.validation_path / test_path of --config), the \
-            float and the int8 model are both evaluated and their AP compared per class; --plots \
+            With a validation set (--val, or dataset.validation_path / test_path of --config unless \
+            its quantization.evaluate is False), the float and the int8 model are both evaluated and their AP compared per class; --plots \
             writes one precision/recall plot per class with both curves.
 
-            Example: tinyssd quantize --model runs/shapes/checkpoints/best.safetensors --calibration shapes/train \\
-                --max-images 100 --val shapes/val --out quantized_model.tflite
+            Example:
+              tinyssd quantize --model best.safetensors --calibration shapes/train --max-images 100 --val shapes/val
             """)
 
     @Option(help: ArgumentHelp("The float model: a training checkpoint (.safetensors), a float .tflite, or an int8 .tflite (its dequantized twin) (default: general.model_path of --config).", valueName: "file"))
@@ -47,13 +47,13 @@ struct Quantize: ParsableCommand {
     @Option(help: "Calibrate on at most this many images (the first by name).")
     var maxImages: Int?
 
-    @Option(help: ArgumentHelp("Weight scales per output channel or one per filter (default per_channel, or quantization.granularity).", valueName: "per_channel|per_tensor"))
+    @Option(help: ArgumentHelp("Weight scales per output channel or one per filter (default per_channel, or quantization.granularity)."))
     var granularity: WeightGranularity?
 
-    @Option(help: ArgumentHelp("The quantized model's input type (default uint8, or quantization.quantization_input_type).", valueName: "uint8|int8|float"))
+    @Option(help: ArgumentHelp("The quantized model's input type (default uint8, or quantization.quantization_input_type)."))
     var inputType: InterfaceType?
 
-    @Option(help: ArgumentHelp("The quantized model's output type (default float, or quantization.quantization_output_type).", valueName: "float|int8|uint8"))
+    @Option(help: ArgumentHelp("The quantized model's output type (default float, or quantization.quantization_output_type)."))
     var outputType: InterfaceType?
 
     @Flag(help: "Dequantize the scores, boxes and anchors each on its own scale before the final concatenation (float output only), instead of sharing the concatenation's scale as the converter does.")
@@ -74,7 +74,7 @@ struct Quantize: ParsableCommand {
     @Flag(help: "Print the summary as JSON on standard output.")
     var json = false
 
-    @Option(help: ArgumentHelp("Write every calibrated tensor's min and max (and its int8 parameters) as JSON to this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write every calibrated tensor's min and max as JSON to this file.", valueName: "file"))
     var ranges: String?
 
     @Option(help: "Calibration workers (default: all cores).")
@@ -164,8 +164,10 @@ struct Quantize: ParsableCommand {
                                             write: writeSeconds),
             evaluation: nil)
 
-        if let valPath = val ?? configuration?.resolve(configuration?.dataset?.validation_path)
-            ?? configuration?.resolve(configuration?.dataset?.test_path) {
+        // The config's validation set unless its (older) `quantization.evaluate` says False; --val always.
+        let configValidation = section?.evaluate == false ? nil
+            : configuration?.resolve(configuration?.dataset?.validation_path) ?? configuration?.resolve(configuration?.dataset?.test_path)
+        if let valPath = val ?? configValidation {
             summary.evaluation = try compare(float: float, outcome: outcome, options: options, valPath: valPath,
                                              configuration: configuration, rescaling: rescaling, bgr: bgr)
         }
