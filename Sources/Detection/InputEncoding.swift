@@ -31,12 +31,20 @@ public struct InputEncoding: Equatable, Sendable {
     /// Encodes interleaved pixels into `destination` (`pixels.count * bytesPerValue` bytes).
     public func encode(_ pixels: some Collection<UInt8>, into destination: UnsafeMutableRawBufferPointer) {
         precondition(destination.count == pixels.count * bytesPerValue, "input buffer size mismatch")
-        switch element {
-        case .float32:
-            let floats = destination.bindMemory(to: UInt32.self)
-            for (i, p) in pixels.enumerated() { floats[i] = table[Int(p)] }
-        case .uint8, .int8:
-            for (i, p) in pixels.enumerated() { destination[i] = UInt8(truncatingIfNeeded: table[Int(p)]) }
+        // Contiguous pixels (every RGBImage) go through one non-generic loop.
+        if pixels.withContiguousStorageIfAvailable({ encode(contiguous: $0, into: destination) }) != nil { return }
+        Array(pixels).withUnsafeBufferPointer { encode(contiguous: $0, into: destination) }
+    }
+
+    private func encode(contiguous pixels: UnsafeBufferPointer<UInt8>, into destination: UnsafeMutableRawBufferPointer) {
+        table.withUnsafeBufferPointer { table in
+            switch element {
+            case .float32:
+                let floats = destination.bindMemory(to: UInt32.self)
+                for i in pixels.indices { floats[i] = table[Int(pixels[i])] }
+            case .uint8, .int8:
+                for i in pixels.indices { destination[i] = UInt8(truncatingIfNeeded: table[Int(pixels[i])]) }
+            }
         }
     }
 }

@@ -68,28 +68,26 @@ public final class Calibrator {
         nonisolated(unsafe) let interpreters = self.interpreters
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let interpreter = interpreters[worker]
-            var low = [Float](repeating: .infinity, count: measured.count)
-            var high = [Float](repeating: -.infinity, count: measured.count)
-            var used = 0
             do {
+                // Every tensor has its own memory (preserveAllTensors), fixed for the interpreter's life.
+                var views: [UnsafeBufferPointer<Float>] = []
+                for entry in measured {
+                    guard let data = try interpreter.tensorData(entry.tensor) else {
+                        throw QuantizationError.missingRange(tensor: interpreter.tensors[entry.tensor].name)
+                    }
+                    views.append(data.bindMemory(to: Float.self))
+                }
+                var low = [Float](repeating: .infinity, count: measured.count)
+                var high = [Float](repeating: -.infinity, count: measured.count)
+                var used = 0
                 for sample in stride(from: worker, to: count, by: workers) {
                     guard try fill(sample, worker, interpreter.input()) else { continue }
                     interpreter.invoke()
-                    for (slot, entry) in measured.enumerated() {
-                        guard let data = try interpreter.tensorData(entry.tensor) else { continue }
-                        let values = data.bindMemory(to: Float.self)
-                        var (l, h) = (low[slot], high[slot])
-                        var finite = true
-                        for value in values {
-                            l = min(l, value)
-                            h = max(h, value)
-                            finite = finite && value.isFinite
+                    for slot in views.indices {
+                        guard extendRange(views[slot], low: &low[slot], high: &high[slot]) else {
+                            throw QuantizationError.nonFiniteActivation(tensor: interpreter.tensors[measured[slot].tensor].name,
+                                                                        operatorIndex: measured[slot].producer)
                         }
-                        guard finite else {
-                            throw QuantizationError.nonFiniteActivation(tensor: interpreter.tensors[entry.tensor].name,
-                                                                        operatorIndex: entry.producer)
-                        }
-                        (low[slot], high[slot]) = (l, h)
                     }
                     used += 1
                     progress?(results.finishOne())
@@ -108,6 +106,33 @@ public final class Calibrator {
         }
         return (ranges, samples)
     }
+}
+
+/// Widens `low`...`high` to hold `values`; false when one of them is NaN or infinite. Sixteen lanes
+/// at a time: `x * 0` is 0 for every finite x, NaN otherwise, so one sum tells.
+private func extendRange(_ values: UnsafeBufferPointer<Float>, low: inout Float, high: inout Float) -> Bool {
+    guard let base = values.baseAddress else { return true }
+    let count = values.count, blocks = count / 16
+    var lanesLow = SIMD16<Float>(repeating: low), lanesHigh = SIMD16<Float>(repeating: high)
+    var poison = SIMD16<Float>(repeating: 0)
+    let raw = UnsafeRawPointer(base)
+    for block in 0..<blocks {
+        let x = raw.loadUnaligned(fromByteOffset: block * 64, as: SIMD16<Float>.self)
+        // Compare and blend (vcmpps + vblendvps); the generic pointwiseMin is scalar.
+        lanesLow.replace(with: x, where: x .< lanesLow)
+        lanesHigh.replace(with: x, where: x .> lanesHigh)
+        poison += x * 0
+    }
+    var l = lanesLow.min(), h = lanesHigh.max(), p = poison.sum()
+    for i in (blocks * 16)..<count {
+        l = min(l, base[i])
+        h = max(h, base[i])
+        p += base[i] * 0
+    }
+    guard p == 0 else { return false }
+    low = l
+    high = h
+    return true
 }
 
 /// What the workers hand back, behind one lock.

@@ -69,7 +69,7 @@ public struct GraphQuantizer {
         var nextTensor = tensors.count
         var consumersToRewire: [(op: Int, slot: Int, softmax: Int)] = []
         for (index, op) in graph.operators.enumerated() where index != finalConcatenation {
-            let members = ScaleGroups.sameScaleInputs(of: op, code: codes[index], tensors: tensors, converter: options.converter)
+            let members = ScaleGroups.sameScaleInputs(of: op, code: codes[index], tensors: tensors)
             guard !members.isEmpty, let out = op.outputs.first, valid(out) else { continue }
             for member in members {
                 if softmaxOutputs.contains(member) {
@@ -87,6 +87,17 @@ public struct GraphQuantizer {
             guard let range = ranges[tensor] else { continue }
             let root = groups.root(tensor)
             groupRanges[root] = groupRanges[root].map { $0.union(range) } ?? range
+        }
+        // TensorFlow 2.21's calibration widens ADD's first input by the ADD's output range (seen on
+        // every top-down merge of the SSD, where that input dies at the ADD, which TFLite then runs
+        // in place); the output keeps its own. The reference files' older converter does not.
+        if options.converter == .tensorflow2_21 {
+            for (op, c) in zip(graph.operators, codes) where c == .add {
+                guard let first = op.inputs.first, valid(first), tensors[Int(first)].type == .float32,
+                      let out = op.outputs.first, let range = ranges[Int(out)] else { continue }
+                let root = groups.root(Int(first))
+                groupRanges[root] = groupRanges[root].map { $0.union(range) } ?? range
+            }
         }
         // A requantized softmax copy joins its consumer's group.
         var copyGroup: [Int: Int] = [:]

@@ -6,9 +6,9 @@ public enum InterfaceType: String, Sendable, CaseIterable, Codable {
 
 /// Which TFLite converter's choices to reproduce where converters differ.
 public enum ConverterBehavior: String, Sendable, CaseIterable, Codable {
-    /// TensorFlow 2.21 (the one `scripts/tf-reference.sh` runs): ADD's first input shares the ADD's parameters.
+    /// TensorFlow 2.21 (the one `scripts/tf-reference.sh` runs): ADD's first input is calibrated over the ADD's output too.
     case tensorflow2_21
-    /// The older converter that made the model zoo's reference files: every ADD input keeps its own.
+    /// The older converter that made the model zoo's reference files: every ADD input keeps its own range.
     case zooReferenceModels
 }
 

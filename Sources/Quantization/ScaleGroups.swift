@@ -2,8 +2,7 @@ import TFLiteFormat
 
 /// Tensors that must share one scale and zero point because TFLite's int8 kernel of the operator
 /// between them requires equal input and output parameters (RESHAPE, PAD, CONCATENATION,
-/// RESIZE_BILINEAR, TILE, STRIDED_SLICE; and ADD's first input, see `sameScaleInputs`): a
-/// union-find over tensor indices.
+/// RESIZE_BILINEAR, TILE, STRIDED_SLICE): a union-find over tensor indices.
 ///
 /// The converter's quantization driver propagates parameters through such operators in both
 /// directions, so every member ends up with the parameters of the group's combined range: a
@@ -14,16 +13,11 @@ struct ScaleGroups {
     private var parent: [Int]
 
     /// Data inputs (float32, not shape operands) of same-scale operators, each with its output.
-    static func sameScaleInputs(of op: Operator, code: BuiltinOperator, tensors: [Tensor], converter: ConverterBehavior) -> [Int] {
+    static func sameScaleInputs(of op: Operator, code: BuiltinOperator, tensors: [Tensor]) -> [Int] {
         let isFloat: (Int32) -> Bool = { $0 >= 0 && Int($0) < tensors.count && tensors[Int($0)].type == .float32 }
         switch code {
         case .concatenation: return op.inputs.filter(isFloat).map(Int.init)
         case .reshape, .pad, .resizeBilinear, .tile, .stridedSlice:
-            return op.inputs.first.map { isFloat($0) ? [Int($0)] : [] } ?? []
-        // Not a kernel constraint: TensorFlow 2.21's converter gives ADD's first input the
-        // parameters of its output (seen on every top-down merge of the SSD; the reference files,
-        // from an older converter, do not), and we match the converter we can run.
-        case .add where converter == .tensorflow2_21:
             return op.inputs.first.map { isFloat($0) ? [Int($0)] : [] } ?? []
         default: return []
         }
