@@ -130,7 +130,7 @@ struct Quantize: ParsableCommand {
             skipped = images.skipped.all
             for entry in skipped { warn("skipped \(entry.reason)") }
         } else {
-            calibrationSource = "5 random images"
+            calibrationSource = "random pixels (the model zoo's fallback)"
             warn("""
                 WARNING: no calibration images (no --calibration, and --config gives no dataset.quantization_path \
                 or training_path): calibrating on 5 images of random pixels, as the model zoo does. The \
@@ -184,6 +184,11 @@ struct Quantize: ParsableCommand {
         }
         folder = folder ?? configuration?.resolve(configuration?.dataset?.training_path)
         guard let folder else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            throw FileError.unreadable(path: folder, reason: "the calibration folder does not exist")
+        }
+        guard isDirectory.boolValue else { throw FileError.unreadable(path: folder, reason: "the calibration images must be a folder") }
         var files: [String]
         do {
             files = try CalibrationImages.files(in: folder)
@@ -258,7 +263,7 @@ struct Quantize: ParsableCommand {
 
     private func printSummary(_ s: QuantizeSummary) {
         print("\(s.output): \(s.outputBytes) bytes, int8 (\(s.granularity) weights, \(s.inputType) in, \(s.outputType) out\(s.separateOutputScales ? ", separate output scales" : ""))")
-        print("  from \(s.model) (\(s.modelSource)); calibrated on \(s.calibrationImages) images of \(s.calibration)\(s.skippedImages.isEmpty ? "" : ", \(s.skippedImages.count) skipped")")
+        print("  from \(s.model) (\(s.modelSource)); calibrated on \(s.calibrationImages) images from \(s.calibration)\(s.skippedImages.isEmpty ? "" : ", \(s.skippedImages.count) skipped")")
         print(String(format: "  time: calibration %.2f s, quantization %.2f s, write %.2f s", s.seconds.calibration, s.seconds.quantization, s.seconds.write))
         if s.raisedChannels > 0 { print("  \(s.raisedChannels) weight channels had their scale raised to fit the int32 bias (dead or tiny channels)") }
         guard let e = s.evaluation else { return }
