@@ -116,7 +116,7 @@ struct GraphRewrite {
         for requantization in plan.requantizations.sorted(by: { $0.softmaxOutput < $1.softmaxOutput }) where copies[requantization.softmaxOutput] == nil {
             let softmax = requantization.softmaxOutput
             let consumerOutput = Int(float.graph.operators[requantization.consumer].outputs[0])
-            let q = try plan.parameters(ofCopyFor: requantization, output: consumerOutput, name: float.tensors[softmax].name)
+            let q = try plan.parameters(ofCopyReadBy: consumerOutput, name: float.tensors[softmax].name)
             var copy = tensors[softmax]
             copy.name = float.tensors[softmax].name + "1"
             copy.quantization = q.parameters

@@ -76,9 +76,9 @@ struct ParameterPlan {
         return AffineQuantization(int8Covering: range, fusedClamp: clampedGroups.contains(root))
     }
 
-    /// The parameters of the requantized copy a consumer reads: those of the consumer's output group.
-    mutating func parameters(ofCopyFor requantization: Requantization, output: Int, name: String) throws(QuantizationError) -> AffineQuantization {
-        guard let range = groupRanges[groups.root(output)] else { throw .missingRange(tensor: name) }
+    /// The parameters of the requantized copy a consumer reads: those of its output's group.
+    mutating func parameters(ofCopyReadBy consumerOutput: Int, name: String) throws(QuantizationError) -> AffineQuantization {
+        guard let range = groupRanges[groups.root(consumerOutput)] else { throw .missingRange(tensor: name) }
         return AffineQuantization(int8Covering: range)
     }
 }

@@ -58,9 +58,9 @@ public struct PostTrainingQuantization {
                        ranges: ranges)
     }
 
-    /// The model zoo's fallback when it has no calibration images: `count` images of uniformly
-    /// random pixels (0-255), rescaled as real ones; `seed` makes them reproducible.
-    public static func randomSamples(count: Int, side: Int, scale: Double, offset: Double, seed: UInt64)
+    /// The model zoo's fallback when it has no calibration images: images of uniformly random
+    /// pixels (0-255), rescaled as real ones; sample k depends only on `seed` and k.
+    public static func randomSamples(scale: Double, offset: Double, seed: UInt64)
         -> @Sendable (Int, Int, UnsafeMutableRawBufferPointer) throws -> Bool {
         return { sample, _, input in
             var random = SeededRandom(seed: seed, path: UInt64(sample))

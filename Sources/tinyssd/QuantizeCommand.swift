@@ -137,8 +137,7 @@ struct Quantize: ParsableCommand {
                 activation ranges will not be those of real images; do not deploy this model.
                 """)
             outcome = try runner.run(float.model, count: 5,
-                                     fill: PostTrainingQuantization.randomSamples(count: 5, side: side, scale: rescaling.scale,
-                                                                                  offset: rescaling.offset, seed: 1))
+                                     fill: PostTrainingQuantization.randomSamples(scale: rescaling.scale, offset: rescaling.offset, seed: 1))
         }
 
         if let ranges {
