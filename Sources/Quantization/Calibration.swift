@@ -53,8 +53,8 @@ public final class Calibrator {
     public var inputByteCount: Int { interpreters[0].inputs[0].byteCount }
 
     /// Runs `count` samples; `fill(sample, worker, input)` writes sample `sample` into `input`
-    /// (`inputByteCount` bytes) or returns false to skip it. `progress` is called on the caller's
-    /// thread order-free after each sample with the number done. Returns the range of every float
+    /// (`inputByteCount` bytes) or returns false to skip it. `progress` is called from the worker
+    /// threads after each sample with the number done so far. Returns the range of every float
     /// tensor (constants included) by tensor index, and how many samples ran.
     public func calibrate(
         count: Int,
@@ -62,7 +62,7 @@ public final class Calibrator {
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws -> (ranges: [Int: ValueRange], samples: Int) {
         let workers = min(threads, max(count, 1))
-        let results = WorkerResults(workers: workers, tensors: measured.count)
+        let results = WorkerResults(workers: workers)
         let measured = self.measured
         // Each worker touches only its own interpreter.
         nonisolated(unsafe) let interpreters = self.interpreters
@@ -84,7 +84,7 @@ public final class Calibrator {
                     guard try fill(sample, worker, interpreter.input()) else { continue }
                     interpreter.invoke()
                     for slot in views.indices {
-                        guard extendRange(views[slot], low: &low[slot], high: &high[slot]) else {
+                        guard ValueRange.extend(low: &low[slot], high: &high[slot], over: views[slot]) else {
                             throw QuantizationError.nonFiniteActivation(tensor: interpreter.tensors[measured[slot].tensor].name,
                                                                         operatorIndex: measured[slot].producer)
                         }
@@ -108,33 +108,6 @@ public final class Calibrator {
     }
 }
 
-/// Widens `low`...`high` to hold `values`; false when one of them is NaN or infinite. Sixteen lanes
-/// at a time: `x * 0` is 0 for every finite x, NaN otherwise, so one sum tells.
-private func extendRange(_ values: UnsafeBufferPointer<Float>, low: inout Float, high: inout Float) -> Bool {
-    guard let base = values.baseAddress else { return true }
-    let count = values.count, blocks = count / 16
-    var lanesLow = SIMD16<Float>(repeating: low), lanesHigh = SIMD16<Float>(repeating: high)
-    var poison = SIMD16<Float>(repeating: 0)
-    let raw = UnsafeRawPointer(base)
-    for block in 0..<blocks {
-        let x = raw.loadUnaligned(fromByteOffset: block * 64, as: SIMD16<Float>.self)
-        // Compare and blend (vcmpps + vblendvps); the generic pointwiseMin is scalar.
-        lanesLow.replace(with: x, where: x .< lanesLow)
-        lanesHigh.replace(with: x, where: x .> lanesHigh)
-        poison += x * 0
-    }
-    var l = lanesLow.min(), h = lanesHigh.max(), p = poison.sum()
-    for i in (blocks * 16)..<count {
-        l = min(l, base[i])
-        h = max(h, base[i])
-        p += base[i] * 0
-    }
-    guard p == 0 else { return false }
-    low = l
-    high = h
-    return true
-}
-
 /// What the workers hand back, behind one lock.
 private final class WorkerResults: @unchecked Sendable {
     private let lock = NSLock()
@@ -144,7 +117,7 @@ private final class WorkerResults: @unchecked Sendable {
     private var done = 0
     private(set) var error: Error?
 
-    init(workers: Int, tensors: Int) {
+    init(workers: Int) {
         lows = Array(repeating: [], count: workers)
         highs = Array(repeating: [], count: workers)
         samples = Array(repeating: 0, count: workers)

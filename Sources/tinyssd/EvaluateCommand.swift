@@ -89,18 +89,24 @@ struct Evaluate: ParsableCommand {
     }
 
     private func writePlots(_ report: EvaluationReport, to folder: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileError.unwritable(path: folder, reason: (error as NSError).localizedDescription)
-        }
         for c in report.classes where !c.recalls.isEmpty {
             let points = zip(c.recalls, c.precisions).map { PlotPoint(x: $0, y: $1) }
             let plot = LinePlot(title: String(format: "%@: AP %.2f %% (IoU %.2f)", c.name, c.averagePrecision * 100, report.iouThreshold),
                                 xLabel: "recall", yLabel: "precision",
                                 series: [PlotSeries(name: c.name, color: .blue, points: points)])
-            let safeName = String(c.name.map { $0.isLetter || $0.isNumber ? $0 : "_" })
-            try writeImage(try plot.render(), to: (folder as NSString).appendingPathComponent("precision_recall_\(safeName).png"))
+            try writeClassPlot(plot, folder: folder, prefix: "precision_recall", className: c.name)
         }
     }
+}
+
+/// Writes `plot` as FOLDER/PREFIX_CLASS.png (the folder made if needed, the class name reduced to
+/// letters, digits and underscores), for `evaluate --plots` and `quantize --plots`.
+func writeClassPlot(_ plot: LinePlot, folder: String, prefix: String, className: String) throws {
+    do {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+        throw FileError.unwritable(path: folder, reason: (error as NSError).localizedDescription)
+    }
+    let safeName = String(className.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    try writeImage(try plot.render(), to: (folder as NSString).appendingPathComponent("\(prefix)_\(safeName).png"))
 }

@@ -142,16 +142,15 @@ struct Quantize: ParsableCommand {
 
         if let ranges {
             let graph = float.model.subgraphs[0]
-            let entries = outcome.ranges.keys.sorted().map { index in
-                CalibratedRange(tensor: index, name: graph.tensors[index].name, min: outcome.ranges[index]!.min,
-                                max: outcome.ranges[index]!.max)
+            let entries = outcome.ranges.sorted { $0.key < $1.key }.map { index, range in
+                CalibratedRange(tensor: index, name: graph.tensors[index].name, min: range.min, max: range.max)
             }
             try writeFile(ranges, Array((try jsonText(entries) + "\n").utf8))
         }
-        let writeStart = ContinuousClock.now
+        let writeStart = Date()
         let bytes = outcome.result.model.serialized()
         try writeFile(outPath, bytes)
-        let writeSeconds = seconds(ContinuousClock.now - writeStart)
+        let writeSeconds = Date().timeIntervalSince(writeStart)
 
         var summary = QuantizeSummary(
             model: modelPath, modelSource: float.source.rawValue, output: outPath, outputBytes: bytes.count,
@@ -240,11 +239,6 @@ struct Quantize: ParsableCommand {
     }
 
     private func writeComparisonPlots(_ float: EvaluationReport, _ int8: EvaluationReport, to folder: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileError.unwritable(path: folder, reason: (error as NSError).localizedDescription)
-        }
         for f in float.classes {
             let q = int8.classes.first { $0.classIndex == f.classIndex }
             var series = [PlotSeries(name: String(format: "float %.2f %%", f.averagePrecision * 100), color: .blue,
@@ -255,8 +249,7 @@ struct Quantize: ParsableCommand {
             }
             let plot = LinePlot(title: "\(f.name): float vs int8 (IoU \(float.iouThreshold))", xLabel: "recall", yLabel: "precision",
                                 series: series)
-            let safeName = String(f.name.map { $0.isLetter || $0.isNumber ? $0 : "_" })
-            try writeImage(try plot.render(), to: (folder as NSString).appendingPathComponent("float_vs_int8_\(safeName).png"))
+            try writeClassPlot(plot, folder: folder, prefix: "float_vs_int8", className: f.name)
         }
     }
 
@@ -291,10 +284,6 @@ private func checkWritable(_ path: String) throws {
 
 private func warn(_ message: String) {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
-}
-
-private func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
 
 /// One line of `quantize --ranges`.

@@ -46,9 +46,7 @@ import Training
     private func failure(_ arguments: [String]) throws -> String {
         var message = ""
         do {
-            var command = try Quantize.parseAsRoot(arguments + ["--out", path("out.tflite")]) as! Quantize
-            try command.validate()
-            try command.run()
+            try Quantize.parse(arguments + ["--out", path("out.tflite")]).run()
             Issue.record("quantize \(arguments) succeeded")
         } catch {
             message = "\(error)"
